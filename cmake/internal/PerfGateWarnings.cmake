@@ -1,0 +1,14 @@
+# Build-only helpers: warning and sanitizer settings as INTERFACE targets (never installed).
+include_guard(GLOBAL)
+
+add_library(perfgate_warnings INTERFACE)
+target_compile_options(perfgate_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wold-style-cast
+  -Wnon-virtual-dtor $<$<BOOL:${PERFGATE_WERROR}>:-Werror>)
+
+add_library(perfgate_sanitizers INTERFACE)
+if(PERFGATE_SANITIZE)
+  target_compile_options(perfgate_sanitizers INTERFACE
+    -fsanitize=${PERFGATE_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(perfgate_sanitizers INTERFACE -fsanitize=${PERFGATE_SANITIZE})
+endif()

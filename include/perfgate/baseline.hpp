@@ -1,0 +1,37 @@
+// Baselines: the versioned record of what a suite's numbers are allowed to be.
+// The file format ("perfgate.baseline/1") is described in docs/formats.md.
+#pragma once
+
+#include <perfgate/model.hpp>
+
+#include <string>
+#include <vector>
+
+namespace perfgate {
+
+// Who recorded a baseline, from what, when and why.
+struct Provenance {
+  std::string recorded_at;   // UTC, ISO 8601
+  std::string recorded_by;   // user or CI job that recorded it
+  std::string reason;        // the written justification
+  std::string source;        // results file(s) it was made from
+  std::string tool_version;  // perfgate version that wrote it
+  std::string command;       // how it was made, e.g. "perfgate baseline record ..."
+};
+
+struct Baseline {
+  std::string suite;
+  std::string runner;        // runner class the numbers belong to (may be empty)
+  Provenance provenance;
+  std::vector<Provenance> history;  // provenance of the baselines this one replaced, newest first
+  RunSet runs;               // the samples, aggregates and run context
+};
+
+}  // namespace perfgate
+
+namespace perfgate {
+
+// The baseline file's text ("perfgate.baseline/1"), deterministic: same input, same bytes.
+std::string write_baseline(const Baseline& baseline);
+
+}  // namespace perfgate

@@ -1,0 +1,28 @@
+// Readers: text in, model or diagnostics out. No file system access: callers pass the text and
+// the name to report it under.
+#pragma once
+
+#include <perfgate/baseline.hpp>
+#include <perfgate/model.hpp>
+#include <perfgate/policy.hpp>
+#include <perfgate/result.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace perfgate {
+
+// Google Benchmark JSON of every released layout (1.4 to 1.9).
+Result<RunSet> parse_gbench(std::string_view text, const std::string& source);
+
+// "perfgate.baseline/1".
+Result<Baseline> parse_baseline(std::string_view text, const std::string& source);
+
+// "perfgate.policy/1".
+Result<Policy> parse_policy(std::string_view text, const std::string& source);
+
+// A results file is either Google Benchmark JSON or a perfgate baseline; this reads either into
+// a RunSet (a baseline's runs).
+Result<RunSet> parse_results(std::string_view text, const std::string& source);
+
+}  // namespace perfgate

@@ -1,0 +1,79 @@
+// Policies: which benchmarks and metrics are gated, how, and with what tolerance.
+// The file format ("perfgate.policy/1") is described in docs/policy.md.
+#pragma once
+
+#include <perfgate/model.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfgate {
+
+// Which number of a metric's repetitions a rule looks at.
+enum class Statistic { median, mean, min, max, p90, p95, p99 };
+
+std::string_view to_string(Statistic statistic);
+std::optional<Statistic> statistic_from_string(std::string_view text);
+
+enum class RuleKind {
+  relative,         // change against the baseline, in one direction ("p95 +15% fails")
+  absolute,         // an SLO on the candidate alone ("p95 < 500 ms"), limits overridable from the environment
+  zero,             // every sample must be exactly zero (error and invariant counters)
+  min_repetitions,  // the candidate (and baseline) must carry at least this many samples
+};
+
+std::string_view to_string(RuleKind kind);
+
+// A threshold with two levels: crossing `fail` fails the gate, crossing `warn` only warns.
+// Relative thresholds are fractions in the bad direction (0.15 for "+15%" on a time,
+// 0.10 for "-10%" on a throughput); absolute ones are in the metric's normalised unit.
+struct Threshold {
+  std::optional<double> fail;
+  std::optional<double> warn;
+};
+
+struct Rule {
+  std::string id;               // stable name used in reports; defaults to "<metric>-<kind>"
+  std::string description;      // optional words from the policy author
+  std::string benchmarks = ".*";  // ECMAScript regex, must match the whole benchmark name
+  std::string metric;           // exact metric name ("real_time", "counter:errors"); empty for min_repetitions
+  Statistic statistic = Statistic::median;
+  RuleKind kind = RuleKind::relative;
+
+  // relative: which way is bad (from the sign in the file, else from the metric), the two levels,
+  // and how large a change in the good direction is reported as "improved".
+  Direction direction = Direction::lower_is_better;
+  Threshold relative;
+  double improvement = 0.05;
+
+  // absolute: for lower-is-better metrics an upper bound ("< 500ms"), else a lower bound.
+  Threshold absolute;
+  std::string unit;           // the unit the limits were written in, for messages ("ms")
+  std::string env_fail;       // environment variable that overrides the fail limit, may be empty
+  std::string env_warn;       // likewise for the warn limit
+
+  int min_repetitions = 0;
+};
+
+enum class OnMissing { fail, warn };
+enum class OnNew { pass, warn, fail };
+
+struct Policy {
+  std::string source;  // display name of the file it came from ("<built-in default>")
+  std::string name;
+  std::string description;
+  OnMissing on_missing = OnMissing::fail;
+  OnNew on_new = OnNew::warn;
+  std::vector<Rule> rules;
+};
+
+// The policy `perfgate compare` uses when none is given: median real and CPU time +10% fails,
+// +5% warns; throughput -10% fails, -5% warns; a missing benchmark fails.
+Policy default_policy();
+
+// One line of plain English per rule, for `perfgate policy check`.
+std::string explain(const Rule& rule);
+
+}  // namespace perfgate

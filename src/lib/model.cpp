@@ -1,0 +1,83 @@
+#include <perfgate/model.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace perfgate {
+
+namespace {
+struct BuiltinMetric {
+  std::string_view name;
+  std::string_view unit;
+  Direction direction;
+  bool is_time;
+};
+
+// The one table of built-in metrics: add a metric here and every stage knows its unit and
+// direction.
+constexpr std::array<BuiltinMetric, 7> k_builtin_metrics{{
+    {metric::k_real_time, "ns", Direction::lower_is_better, true},
+    {metric::k_cpu_time, "ns", Direction::lower_is_better, true},
+    {metric::k_items_per_second, "items/s", Direction::higher_is_better, false},
+    {metric::k_bytes_per_second, "B/s", Direction::higher_is_better, false},
+    {metric::k_allocs_per_iter, "allocs", Direction::lower_is_better, false},
+    {metric::k_max_bytes_used, "B", Direction::lower_is_better, false},
+    {metric::k_instructions, "instr", Direction::lower_is_better, false},
+}};
+}  // namespace
+
+std::string_view to_string(Direction direction) {
+  return direction == Direction::lower_is_better ? "lower_is_better" : "higher_is_better";
+}
+
+MetricTraits metric_traits(std::string_view metric_name) {
+  for (const auto& entry : k_builtin_metrics) {
+    if (entry.name == metric_name) {
+      return {std::string(entry.unit), entry.direction, entry.is_time, true};
+    }
+  }
+  const bool is_counter = metric_name.size() > metric::k_counter_prefix.size() &&
+                          metric_name.substr(0, metric::k_counter_prefix.size()) ==
+                              metric::k_counter_prefix;
+  return {"", Direction::lower_is_better, false, is_counter};
+}
+
+std::vector<std::string_view> builtin_metrics() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : k_builtin_metrics) {
+    names.push_back(entry.name);
+  }
+  return names;
+}
+
+const MetricSeries* Benchmark::find(std::string_view metric_name) const {
+  const auto it = std::find_if(metrics.begin(), metrics.end(),
+                               [&](const MetricSeries& s) { return s.name == metric_name; });
+  return it == metrics.end() ? nullptr : &*it;
+}
+
+MetricSeries& Benchmark::series(std::string_view metric_name) {
+  const auto it = std::find_if(metrics.begin(), metrics.end(),
+                               [&](const MetricSeries& s) { return s.name == metric_name; });
+  if (it != metrics.end()) {
+    return *it;
+  }
+  const MetricTraits traits = metric_traits(metric_name);
+  MetricSeries& added = metrics.emplace_back();
+  added.name = std::string(metric_name);
+  added.unit = traits.unit;
+  added.direction = traits.direction;
+  return added;
+}
+
+const Benchmark* RunSet::find(std::string_view name) const {
+  const auto it = std::find_if(benchmarks.begin(), benchmarks.end(),
+                               [&](const Benchmark& b) { return b.name == name; });
+  return it == benchmarks.end() ? nullptr : &*it;
+}
+
+std::string family_of(std::string_view benchmark_name) {
+  return std::string(benchmark_name.substr(0, benchmark_name.find('/')));
+}
+
+}  // namespace perfgate

@@ -1,0 +1,1 @@
+#include <perfgate/parse.hpp>
