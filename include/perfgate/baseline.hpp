@@ -35,3 +35,15 @@ namespace perfgate {
 std::string write_baseline(const Baseline& baseline);
 
 }  // namespace perfgate
+
+namespace perfgate {
+
+// The run-context keys that must agree between a baseline and a candidate for wall-time numbers
+// to be comparable (a runner class): CPU model, core count, compiler, build type.
+std::vector<std::string> fingerprint_keys();
+
+// One line per fingerprint key the baseline records and the candidate contradicts (or lacks).
+std::vector<std::string> fingerprint_mismatches(const RunContext& baseline,
+                                                const RunContext& candidate);
+
+}  // namespace perfgate

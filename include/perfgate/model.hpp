@@ -112,3 +112,12 @@ struct RunSet {
 std::string family_of(std::string_view benchmark_name);
 
 }  // namespace perfgate
+
+namespace perfgate {
+
+// Several results files of the same suite (separate process runs) as one RunSet: the samples of
+// each benchmark and metric are concatenated and MetricSeries::groups says which run each came
+// from, so the statistics can see run-to-run noise. Context and notes come from the first run.
+RunSet merge_runs(std::vector<RunSet> runs);
+
+}  // namespace perfgate

@@ -26,3 +26,14 @@ Result<Policy> parse_policy(std::string_view text, const std::string& source);
 Result<RunSet> parse_results(std::string_view text, const std::string& source);
 
 }  // namespace perfgate
+
+#include <map>
+
+namespace perfgate {
+
+// A run-context file ("perfgate.context/1"): a flat object of strings that perfgate's run step
+// writes next to the results (git commit, compiler, build type, CPU model, ...).
+Result<std::map<std::string, std::string>> parse_context(std::string_view text,
+                                                         const std::string& source);
+
+}  // namespace perfgate

@@ -77,3 +77,32 @@ Policy default_policy();
 std::string explain(const Rule& rule);
 
 }  // namespace perfgate
+
+namespace perfgate {
+
+// "+15%" -> 0.15 worse when rising; "-10%" -> 0.10 worse when falling; "15%" -> no direction.
+struct PercentLimit {
+  double fraction = 0;
+  std::optional<Direction> direction;  // lower_is_better for "+", higher_is_better for "-"
+};
+std::optional<PercentLimit> parse_percent(std::string_view text, std::string& error);
+
+// "< 500ms", "<= 2.5 us", "> 1e6", "500 ms": a bound in the metric's normalised unit (times in
+// ns). Time metrics need a unit (ns, us, ms, s); other metrics take a bare number.
+struct AbsoluteLimit {
+  double value = 0;
+  std::optional<Direction> direction;  // lower_is_better for "<", higher_is_better for ">"
+  std::string unit;                    // as written ("ms"), empty for bare numbers
+};
+std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
+                                            std::string& error);
+
+}  // namespace perfgate
+
+namespace perfgate {
+
+// A threshold as the policy author wrote it: "+15%", "-10%", "< 500 ms", "> 1000", "== 0".
+// `value` is a fraction for relative rules and a normalised value for absolute ones.
+std::string describe_limit(const Rule& rule, double value);
+
+}  // namespace perfgate

@@ -1,1 +1,158 @@
+// perfgate baseline record: the only way a baseline is written (docs/baselines.md).
+#include "commands.hpp"
+#include "common.hpp"
+#include "exit_code.hpp"
 
+#include <perfgate/io.hpp>
+#include <perfgate/version.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace perfgate::cli {
+
+namespace {
+
+struct RecordOptions {
+  std::vector<std::string> results;
+  std::string suite;
+  std::string out;
+  std::string reason;
+  std::string runner;
+  std::string context;
+  std::string recorded_by;
+  std::string policy;
+  std::string report_dir;
+  std::string command_line;
+};
+
+std::string trimmed(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r\n");
+  const auto end = text.find_last_not_of(" \t\r\n");
+  return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
+}
+
+int record(const RecordOptions& options) {
+  if (trimmed(options.reason).size() < 10) {
+    std::cerr << "perfgate: error: --reason must say why the baseline changes (at least 10 "
+                 "characters): what changed, and why it is acceptable\n";
+    return k_exit_invalid_input;
+  }
+  auto runs = load_results(options.results);
+  if (!runs) {
+    return k_exit_invalid_input;
+  }
+  if (runs->benchmarks.empty()) {
+    std::cerr << "perfgate: error: " << runs->source << " holds no benchmarks to record\n";
+    return k_exit_invalid_input;
+  }
+  int broken = 0;
+  for (const auto& benchmark : runs->benchmarks) {
+    if (benchmark.errored || benchmark.skipped) {
+      std::cerr << runs->source << ": error: benchmark \"" << benchmark.name << "\" "
+                << (benchmark.errored ? "reported an error: " + benchmark.error_message
+                                      : "was skipped: " + benchmark.skip_message)
+                << '\n';
+      ++broken;
+    }
+  }
+  if (broken > 0) {
+    std::cerr << "perfgate: error: a baseline is never recorded from a failed run (" << broken
+              << " benchmark" << (broken == 1 ? "" : "s") << ")\n";
+    return k_exit_run_failed;
+  }
+  if (!options.context.empty()) {
+    const auto context = load_context(options.context);
+    if (!context) {
+      return k_exit_invalid_input;
+    }
+    for (const auto& [key, value] : *context) {
+      runs->context.extra[key] = value;
+    }
+  }
+
+  Baseline baseline;
+  baseline.suite = options.suite;
+  baseline.runner = options.runner;
+  baseline.provenance.recorded_at = utc_now();
+  baseline.provenance.recorded_by = options.recorded_by;
+  baseline.provenance.reason = trimmed(options.reason);
+  baseline.provenance.source = runs->source;
+  baseline.provenance.tool_version = std::string(k_version);
+  baseline.provenance.command = options.command_line;
+  baseline.runs = std::move(*runs);
+
+  // An existing baseline is never lost: its provenance goes into the history, and the
+  // before/after comparison goes into the report folder. A corrupt one is left alone.
+  std::error_code ec;
+  if (std::filesystem::exists(options.out, ec)) {
+    const auto previous = load_baseline(options.out);
+    if (!previous) {
+      std::cerr << options.out << ": error: the existing baseline does not validate, so it is "
+                                  "not overwritten\n  hint: inspect it, fix or move it away, "
+                                  "then record again\n";
+      return k_exit_invalid_input;
+    }
+    baseline.history.push_back(previous->provenance);
+    baseline.history.insert(baseline.history.end(), previous->history.begin(),
+                            previous->history.end());
+    if (!options.report_dir.empty()) {
+      std::optional<Policy> policy =
+          options.policy.empty() ? std::optional<Policy>(default_policy()) : load_policy(options.policy);
+      if (!policy) {
+        return k_exit_invalid_input;
+      }
+      const GateResult comparison = evaluate(previous->runs, baseline.runs, *policy);
+      ReportOptions report;
+      report.report_dir = options.report_dir;
+      report.color = "never";
+      std::cout << "Before/after comparison (old baseline -> new baseline):\n";
+      if (!emit_reports(comparison, report)) {
+        return k_exit_invalid_input;
+      }
+    }
+  }
+  if (auto written = write_file_atomic(options.out, write_baseline(baseline)); !written) {
+    std::cerr << format_diagnostics(written.error());
+    return k_exit_invalid_input;
+  }
+  std::cout << "recorded " << baseline.runs.benchmarks.size() << " benchmarks of suite \""
+            << baseline.suite << "\" into " << options.out << '\n';
+  return k_exit_passed;
+}
+
+}  // namespace
+
+Command setup_baseline(CLI::App& parent) {
+  auto options = std::make_shared<RecordOptions>();
+  CLI::App* app = parent.add_subcommand("baseline", "Record baselines");
+  app->require_subcommand(1);
+  CLI::App* rec = app->add_subcommand(
+      "record", "Record a baseline from results files, with a written reason");
+  rec->add_option("--results", options->results,
+                  "Results JSON; repeat for several separate runs (recommended: 3 or more)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  rec->add_option("--suite", options->suite, "Suite name")->required();
+  rec->add_option("--out", options->out, "Baseline file to write (baselines/<runner>/<suite>.json)")
+      ->required();
+  rec->add_option("--reason", options->reason, "Why this baseline is recorded or changes")
+      ->required();
+  rec->add_option("--runner", options->runner, "Runner class the numbers belong to");
+  rec->add_option("--context", options->context, "Run-context file (perfgate.context/1)");
+  const char* user = std::getenv("USER");
+  options->recorded_by = user != nullptr ? user : "unknown";
+  rec->add_option("--recorded-by", options->recorded_by, "Who records it")->capture_default_str();
+  rec->add_option("--policy", options->policy, "Policy for the before/after comparison");
+  rec->add_option("--report-dir", options->report_dir,
+                  "Write the before/after comparison with the previous baseline here");
+  rec->preparse_callback([options, rec](std::size_t) {
+    options->command_line = "perfgate baseline record";
+    (void)rec;
+  });
+  return {app, [options] { return record(*options); }};
+}
+
+}  // namespace perfgate::cli

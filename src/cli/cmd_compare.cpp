@@ -1,1 +1,140 @@
+// perfgate compare BASELINE CANDIDATE  and  perfgate gate --baseline B --results R --policy P
+#include "commands.hpp"
+#include "common.hpp"
+#include "exit_code.hpp"
 
+#include <perfgate/evaluate.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace perfgate::cli {
+
+namespace {
+
+struct CompareOptions {
+  std::vector<std::string> baseline;
+  std::vector<std::string> results;
+  std::string policy;
+  std::string context;
+  std::string benchmarks;
+  bool warn_only = false;
+  ReportOptions report;
+};
+
+void add_report_options(CLI::App& app, CompareOptions& options) {
+  app.add_option("--policy", options.policy, "Policy file (gates/*.json)")->check(CLI::ExistingFile);
+  app.add_option("--benchmarks", options.benchmarks,
+                 "Only benchmarks whose whole name matches this ECMAScript regex, on both sides");
+  app.add_option("--format", options.report.format,
+                 "What to print: text, json, csv, markdown, junit, html or ctest")
+      ->capture_default_str();
+  app.add_option("--report-dir", options.report.report_dir,
+                 "Also write report.{txt,json,csv,md,junit.xml,html} into this folder");
+  app.add_flag("--ctest-measurements", options.report.ctest_measurements,
+               "Also print <CTestMeasurement> lines for CTest and CDash");
+  app.add_option("--color", options.report.color, "Colour the text table: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+}
+
+int run_comparison(const CompareOptions& options, bool policy_required) {
+  if (policy_required && options.policy.empty()) {
+    std::cerr << "perfgate: error: gate needs --policy (a gate without a written policy decides "
+                 "nothing)\n";
+    return k_exit_invalid_input;
+  }
+  // Read everything first and report every bad input, not only the first.
+  auto baseline = load_results(options.baseline);
+  auto candidate = load_results(options.results);
+  std::optional<Policy> policy = options.policy.empty() ? std::optional<Policy>(default_policy())
+                                                        : load_policy(options.policy);
+  std::optional<std::map<std::string, std::string>> context;
+  if (!options.context.empty()) {
+    context = load_context(options.context);
+    if (!context) {
+      return k_exit_invalid_input;
+    }
+  }
+  if (!baseline || !candidate || !policy) {
+    return k_exit_invalid_input;
+  }
+  if (context) {
+    for (const auto& [key, value] : *context) {
+      candidate->context.extra[key] = value;
+    }
+  }
+  if (!options.benchmarks.empty()) {
+    if (!retain_benchmarks(*baseline, options.benchmarks) ||
+        !retain_benchmarks(*candidate, options.benchmarks)) {
+      return k_exit_invalid_input;
+    }
+    if (candidate->benchmarks.empty() && baseline->benchmarks.empty()) {
+      std::cerr << "perfgate: error: --benchmarks \"" << options.benchmarks
+                << "\" matches no benchmark on either side, so nothing would be gated\n";
+      return k_exit_invalid_input;
+    }
+  }
+  if (policy_required) {
+    const auto mismatches = fingerprint_mismatches(baseline->context, candidate->context);
+    if (!mismatches.empty()) {
+      std::cerr << options.baseline.front()
+                << ": error: the baseline was recorded on another kind of runner:\n";
+      for (const auto& line : mismatches) {
+        std::cerr << "  " << line << '\n';
+      }
+      std::cerr << "  hint: record a baseline for this runner with 'perfgate baseline record "
+                   "--results <results.json> --suite <suite> --out <baselines/runner/suite.json> "
+                   "--reason \"...\"' (docs/baselines.md)\n";
+      return k_exit_invalid_input;
+    }
+  }
+  EvaluateOptions evaluate_options;
+  evaluate_options.environment = policy_environment(*policy);
+  const GateResult result = evaluate(*baseline, *candidate, *policy, evaluate_options);
+  if (!emit_reports(result, options.report)) {
+    return k_exit_invalid_input;
+  }
+  const int code = exit_code(result);
+  if (options.warn_only && code == k_exit_failed) {
+    std::cerr << "perfgate: the gate would fail (" << result.counts.count(Verdict::fail)
+              << " fail, " << result.counts.count(Verdict::missing)
+              << " missing), but --warn-only reports it without failing\n";
+    return k_exit_passed;
+  }
+  return code;
+}
+
+}  // namespace
+
+Command setup_compare(CLI::App& parent) {
+  auto options = std::make_shared<CompareOptions>();
+  CLI::App* app = parent.add_subcommand(
+      "compare", "Compare a candidate with a baseline (Google Benchmark JSON or perfgate baseline)");
+  options->baseline.resize(1);
+  options->results.resize(1);
+  app->add_option("baseline", options->baseline[0], "Baseline: results JSON or baseline file")
+      ->required();
+  app->add_option("candidate", options->results[0], "Candidate: results JSON or baseline file")
+      ->required();
+  add_report_options(*app, *options);
+  return {app, [options] { return run_comparison(*options, false); }};
+}
+
+Command setup_gate(CLI::App& parent) {
+  auto options = std::make_shared<CompareOptions>();
+  CLI::App* app = parent.add_subcommand(
+      "gate", "Gate results against a baseline under a policy (fingerprint-checked)");
+  app->add_option("--baseline", options->baseline, "Baseline file")->required()->expected(1);
+  app->add_option("--results", options->results,
+                  "Results JSON of the candidate; repeat for several separate runs")
+      ->required();
+  app->add_option("--context", options->context,
+                  "Run-context file (perfgate.context/1) of the candidate");
+  app->add_flag("--warn-only", options->warn_only,
+                "Report regressions without failing (smoke); errors still fail");
+  add_report_options(*app, *options);
+  return {app, [options] { return run_comparison(*options, true); }};
+}
+
+}  // namespace perfgate::cli

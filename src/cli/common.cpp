@@ -1,1 +1,143 @@
+#include "common.hpp"
 
+#include <perfgate/io.hpp>
+#include <perfgate/parse.hpp>
+#include <perfgate/version.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+namespace perfgate::cli {
+
+namespace {
+template <class T, class Parse>
+std::optional<T> load(const std::string& path, Parse parse) {
+  auto text = read_text_file(path);
+  if (!text) {
+    std::cerr << format_diagnostics(text.error());
+    return std::nullopt;
+  }
+  auto parsed = parse(*text, path);
+  if (!parsed) {
+    std::cerr << format_diagnostics(parsed.error());
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+}  // namespace
+
+std::optional<RunSet> load_results(const std::vector<std::string>& paths) {
+  std::vector<RunSet> runs;
+  bool ok = true;
+  for (const auto& path : paths) {
+    if (auto run = load<RunSet>(path, parse_results)) {
+      runs.push_back(std::move(*run));
+    } else {
+      ok = false;  // keep going: report every bad file, not just the first
+    }
+  }
+  if (!ok || runs.empty()) {
+    return std::nullopt;
+  }
+  return merge_runs(std::move(runs));
+}
+
+std::optional<Policy> load_policy(const std::string& path) {
+  return load<Policy>(path, parse_policy);
+}
+
+std::optional<Baseline> load_baseline(const std::string& path) {
+  return load<Baseline>(path, parse_baseline);
+}
+
+std::optional<std::map<std::string, std::string>> load_context(const std::string& path) {
+  return load<std::map<std::string, std::string>>(path, parse_context);
+}
+
+bool retain_benchmarks(RunSet& runs, const std::string& pattern) {
+  std::regex regex;
+  try {
+    regex = std::regex(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    std::cerr << "perfgate: error: --benchmarks: invalid regular expression \"" << pattern
+              << "\": " << e.what() << '\n';
+    return false;
+  }
+  runs.benchmarks.erase(std::remove_if(runs.benchmarks.begin(), runs.benchmarks.end(),
+                                       [&](const Benchmark& b) {
+                                         return !std::regex_match(b.name, regex);
+                                       }),
+                        runs.benchmarks.end());
+  return true;
+}
+
+std::map<std::string, std::string> policy_environment(const Policy& policy) {
+  std::map<std::string, std::string> environment;
+  for (const auto& rule : policy.rules) {
+    for (const std::string* name : {&rule.env_fail, &rule.env_warn}) {
+      if (name->empty()) {
+        continue;
+      }
+      if (const char* value = std::getenv(name->c_str())) {
+        environment[*name] = value;
+      }
+    }
+  }
+  return environment;
+}
+
+bool emit_reports(const GateResult& result, const ReportOptions& options) {
+  RenderOptions render_options;
+  render_options.tool_version = std::string(k_version);
+  const auto stdout_format = format_from_string(options.format);
+  if (!stdout_format) {
+    std::cerr << "perfgate: error: --format: unknown format \"" << options.format
+              << "\" (text, json, csv, markdown, junit, html, ctest)\n";
+    return false;
+  }
+  bool ok = true;
+  if (!options.report_dir.empty()) {
+    for (const Format format : {Format::text, Format::json, Format::csv, Format::markdown,
+                                Format::junit, Format::html}) {
+      std::ostringstream out;
+      render(result, format, out, render_options);
+      const std::string path =
+          options.report_dir + "/report." + std::string(file_extension(format));
+      if (auto written = write_file_atomic(path, out.str()); !written) {
+        std::cerr << format_diagnostics(written.error());
+        std::cerr << "perfgate: error: the reports could not be written to '" << options.report_dir
+                  << "'\n";
+        ok = false;
+        break;
+      }
+    }
+  }
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  const char* no_color = std::getenv("NO_COLOR");
+  render_options.color = options.color == "always" ||
+                         (options.color == "auto" && tty && (no_color == nullptr || *no_color == 0));
+  render(result, *stdout_format, std::cout, render_options);
+  if (options.ctest_measurements && *stdout_format != Format::ctest) {
+    render(result, Format::ctest, std::cout, render_options);
+  }
+  std::cout.flush();
+  return ok;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+}  // namespace perfgate::cli

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -19,16 +20,18 @@ constexpr std::string_view k_inf_value = std::string_view("\0perfgate:+Inf", 14)
 constexpr std::string_view k_ninf_value = std::string_view("\0perfgate:-Inf", 14);
 }  // namespace
 
-std::string protect_non_finite(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 64);
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+namespace {
+// Rewrites `piece`, the next part of a text, into `out`; `in_string` and `escaped` carry the
+// lexical state from the previous piece.
+void protect_piece(std::string_view piece, bool& in_string, bool& escaped, std::string& out) {
+  for (std::size_t i = 0; i < piece.size(); ++i) {
+    const char c = piece[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < text.size()) {
-        out += text[++i];
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
       } else if (c == '"') {
         in_string = false;
       }
@@ -39,7 +42,7 @@ std::string protect_non_finite(std::string_view text) {
       out += c;
       continue;
     }
-    const std::string_view rest = text.substr(i);
+    const std::string_view rest = piece.substr(i);
     if (rest.substr(0, 3) == "NaN") {
       out += k_nan_sentinel;
       i += 2;
@@ -56,7 +59,71 @@ std::string protect_non_finite(std::string_view text) {
       out += c;
     }
   }
+}
+}  // namespace
+
+std::string protect_non_finite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  bool in_string = false;
+  bool escaped = false;
+  protect_piece(text, in_string, escaped, out);
   return out;
+}
+
+NonFiniteProtector::NonFiniteProtector(std::string_view text, std::size_t piece_size)
+    : m_text(text), m_piece_size(piece_size == 0 ? 1 : piece_size) {}
+
+bool NonFiniteProtector::next(std::string& out) {
+  out.clear();
+  if (done()) {
+    return false;
+  }
+  m_begin = m_end;
+  const std::size_t target = m_begin + m_piece_size;
+  std::size_t end = m_text.size();
+  if (target < m_text.size()) {
+    // Prefer a newline within one more piece size; otherwise a comma; otherwise the rest.
+    const std::string_view window = m_text.substr(target - 1, m_piece_size);
+    std::size_t cut = window.find('\n');
+    if (cut == std::string_view::npos) {
+      cut = m_text.find_first_of(",\n", target - 1);
+      end = cut == std::string_view::npos ? m_text.size() : cut + 1;
+    } else {
+      end = target - 1 + cut + 1;
+    }
+  }
+  m_end = end;
+  out.reserve(m_end - m_begin + 64);
+  protect_piece(m_text.substr(m_begin, m_end - m_begin), m_in_string, m_escaped, out);
+  return true;
+}
+
+std::optional<double> non_finite_sentinel_value(std::string_view text) {
+  if (text == k_nan_value) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (text == k_inf_value) {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (text == k_ninf_value) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  return std::nullopt;
+}
+
+Diagnostic json_syntax_error(std::string_view text, const std::string& source, std::size_t line,
+                             std::size_t column, std::string_view error_message, bool at_end) {
+  Diagnostic d;
+  d.file = source;
+  d.line = line;
+  d.message = "invalid JSON at column " + std::to_string(column) + ": " + std::string(error_message);
+  if (text.find('\0') != std::string_view::npos) {
+    d.hint = "the file contains NUL bytes: is it a binary file?";
+  } else if (at_end) {
+    d.hint = "the text ends early: was the file truncated (a crash or a timeout)?";
+  }
+  return d;
 }
 
 std::optional<boost::json::value> parse_json(std::string_view text, const std::string& source,
@@ -74,17 +141,9 @@ std::optional<boost::json::value> parse_json(std::string_view text, const std::s
     const std::size_t offset = consumed;
     std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    Diagnostic d;
-    d.file = source;
-    d.line = line_of_offset(text, offset);
-    d.message = "invalid JSON at column " + std::to_string(offset - line_start + 1) + ": " +
-                ec.message();
-    if (text.find('\0') != std::string_view::npos) {
-      d.hint = "the file contains NUL bytes: is it a binary file?";
-    } else if (offset >= text.size()) {
-      d.hint = "the text ends early: was the file truncated (a crash or a timeout)?";
-    }
-    diagnostics.add(std::move(d));
+    diagnostics.add(json_syntax_error(text, source, line_of_offset(text, offset),
+                                      offset - line_start + 1, ec.message(),
+                                      offset >= text.size()));
     return std::nullopt;
   }
   return parser.release();
@@ -99,17 +158,8 @@ std::optional<double> number_of(const boost::json::value& value) {
     case boost::json::kind::uint64:
       return static_cast<double>(value.get_uint64());
     case boost::json::kind::string: {
-      const std::string_view s = value.get_string();
-      if (s == k_nan_value) {
-        return std::numeric_limits<double>::quiet_NaN();
-      }
-      if (s == k_inf_value) {
-        return std::numeric_limits<double>::infinity();
-      }
-      if (s == k_ninf_value) {
-        return -std::numeric_limits<double>::infinity();
-      }
-      return std::nullopt;
+      const boost::json::string& s = value.get_string();
+      return non_finite_sentinel_value(std::string_view(s.data(), s.size()));
     }
     default:
       return std::nullopt;
@@ -182,6 +232,167 @@ std::string format_number(double value) {
   char buffer[64];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
   return std::string(buffer, ec == std::errc() ? end : buffer);
+}
+
+}  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string_view>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = word.size() / 3 + 1;
+  for (const auto candidate : candidates) {
+    const std::size_t distance = edit_distance(word, candidate);
+    if (distance <= best_distance) {
+      best_distance = distance;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+void check_keys(const boost::json::object& object, std::initializer_list<std::string_view> allowed,
+                const std::string& source, std::string_view pointer, Diagnostics& diagnostics) {
+  const std::vector<std::string_view> names(allowed);
+  for (const auto& entry : object) {
+    const std::string_view key = entry.key();
+    if (std::find(names.begin(), names.end(), key) != names.end()) {
+      continue;
+    }
+    std::string hint;
+    if (const auto match = closest_match(key, names)) {
+      hint = "did you mean \"" + *match + "\"?";
+    } else {
+      hint = "allowed here:";
+      for (const auto name : names) {
+        hint += " \"" + std::string(name) + "\"";
+      }
+    }
+    diagnostics.error(source, pointer_append(pointer, key),
+                      "unknown key \"" + std::string(key) + "\"", hint);
+  }
+}
+
+bool check_schema(const boost::json::object& object, std::string_view expected_kind, int major,
+                  const std::string& source, Diagnostics& diagnostics) {
+  const std::string expected = std::string(expected_kind) + "/" + std::to_string(major);
+  const auto* schema = object.if_contains("schema");
+  if (schema == nullptr) {
+    diagnostics.error(source, "/schema", "missing \"schema\": expected \"" + expected + "\"");
+    return false;
+  }
+  if (!schema->is_string()) {
+    diagnostics.error(source, "/schema", "expected a string \"" + expected + "\", got " +
+                                              describe(*schema));
+    return false;
+  }
+  const std::string_view text = schema->get_string();
+  const std::string prefix = std::string(expected_kind) + "/";
+  if (text.substr(0, prefix.size()) != prefix) {
+    diagnostics.error(source, "/schema",
+                      "expected \"" + expected + "\", got \"" + std::string(text) + "\"",
+                      "is this the right kind of file?");
+    return false;
+  }
+  if (text != expected) {
+    diagnostics.error(source, "/schema",
+                      "unsupported version \"" + std::string(text) + "\": this perfgate reads \"" +
+                          expected + "\"",
+                      "a newer perfgate wrote this file; upgrade perfgate");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+namespace {
+void pretty_into(const boost::json::value& value, std::string& out, int depth) {
+  const auto indent = [&](int level) { out.append(static_cast<std::size_t>(level) * 2, ' '); };
+  switch (value.kind()) {
+    case boost::json::kind::object: {
+      const auto& object = value.get_object();
+      if (object.empty()) {
+        out += "{}";
+        return;
+      }
+      out += "{\n";
+      std::size_t i = 0;
+      for (const auto& entry : object) {
+        indent(depth + 1);
+        out += boost::json::serialize(boost::json::string(entry.key()));
+        out += ": ";
+        pretty_into(entry.value(), out, depth + 1);
+        out += ++i < object.size() ? ",\n" : "\n";
+      }
+      indent(depth);
+      out += '}';
+      return;
+    }
+    case boost::json::kind::array: {
+      const auto& array = value.get_array();
+      const bool scalars = std::all_of(array.begin(), array.end(), [](const auto& item) {
+        return !item.is_object() && !item.is_array();
+      });
+      if (array.empty() || scalars) {
+        out += '[';
+        for (std::size_t i = 0; i < array.size(); ++i) {
+          out += i == 0 ? "" : ", ";
+          pretty_into(array[i], out, depth + 1);
+        }
+        out += ']';
+        return;
+      }
+      out += "[\n";
+      for (std::size_t i = 0; i < array.size(); ++i) {
+        indent(depth + 1);
+        pretty_into(array[i], out, depth + 1);
+        out += i + 1 < array.size() ? ",\n" : "\n";
+      }
+      indent(depth);
+      out += ']';
+      return;
+    }
+    case boost::json::kind::double_: {
+      const double number = value.get_double();
+      out += std::isfinite(number) ? format_number(number) : "null";
+      return;
+    }
+    default:
+      out += boost::json::serialize(value);
+      return;
+  }
+}
+}  // namespace
+
+std::string pretty(const boost::json::value& value) {
+  std::string out;
+  pretty_into(value, out, 0);
+  out += '\n';
+  return out;
 }
 
 }  // namespace perfgate::detail

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace perfgate::detail {
 
@@ -16,6 +17,41 @@ namespace perfgate::detail {
 // counter), which Boost.JSON 1.81 rejects. This rewrites each such token outside strings into a
 // sentinel string of the same line layout, which number_of() turns back into the non-finite value.
 std::string protect_non_finite(std::string_view text);
+
+// The same rewriting, a piece at a time, for readers that stream a large input into
+// boost::json::basic_parser instead of copying it whole. Each piece ends just after a newline
+// (or, on a line longer than the piece size, just after a comma), where no NaN/Infinity token
+// can be cut in two; string state carries over from piece to piece.
+class NonFiniteProtector {
+ public:
+  static constexpr std::size_t k_default_piece_size = std::size_t{1} << 20;
+
+  explicit NonFiniteProtector(std::string_view text,
+                              std::size_t piece_size = k_default_piece_size);
+
+  // Replaces `out` with the next protected piece; false (and `out` empty) when the text is used up.
+  bool next(std::string& out);
+  [[nodiscard]] bool done() const { return m_end >= m_text.size(); }
+  // Where the piece last returned by next() starts and ends in the original text.
+  [[nodiscard]] std::size_t piece_begin() const { return m_begin; }
+  [[nodiscard]] std::size_t piece_end() const { return m_end; }
+
+ private:
+  std::string_view m_text;
+  std::size_t m_piece_size;
+  std::size_t m_begin = 0;
+  std::size_t m_end = 0;
+  bool m_in_string = false;
+  bool m_escaped = false;
+};
+
+// The non-finite value a protected NaN/Infinity string stands for; nullopt for any other string.
+std::optional<double> non_finite_sentinel_value(std::string_view text);
+
+// The message and hint of a JSON syntax error at 1-based `line` and `column` of `text`:
+// "invalid JSON at column 7: syntax error", with a hint for binary or truncated input.
+Diagnostic json_syntax_error(std::string_view text, const std::string& source, std::size_t line,
+                             std::size_t column, std::string_view error_message, bool at_end);
 
 // Parses JSON text (after protect_non_finite). On a syntax error adds a diagnostic naming the
 // line and column and returns nullopt.
@@ -37,5 +73,34 @@ std::string describe(const boost::json::value& value);
 
 // A double as the shortest text that reads back the same, independent of the locale.
 std::string format_number(double value);
+
+}  // namespace perfgate::detail
+
+#include <boost/json/object.hpp>
+
+#include <initializer_list>
+
+namespace perfgate::detail {
+
+// Reports every key of `object` that is not in `allowed`, with a "did you mean" hint. For the
+// formats perfgate owns (policy, baseline), where an unknown key is a mistake, not an extension.
+void check_keys(const boost::json::object& object, std::initializer_list<std::string_view> allowed,
+                const std::string& source, std::string_view pointer, Diagnostics& diagnostics);
+
+// The closest of `candidates` to `word` by edit distance, if it is close enough to be a typo.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string_view>& candidates);
+
+// Checks the "schema" member against "<kind>/<major>"; reports a missing or unknown version.
+bool check_schema(const boost::json::object& object, std::string_view expected_kind, int major,
+                  const std::string& source, Diagnostics& diagnostics);
+
+}  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+// Indented JSON for files people review in pull requests: objects one member per line, arrays of
+// scalars on one line. Numbers via format_number; non-finite numbers become null.
+std::string pretty(const boost::json::value& value);
 
 }  // namespace perfgate::detail

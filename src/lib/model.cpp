@@ -81,3 +81,55 @@ std::string family_of(std::string_view benchmark_name) {
 }
 
 }  // namespace perfgate
+
+#include <unordered_map>
+
+namespace perfgate {
+
+RunSet merge_runs(std::vector<RunSet> runs) {
+  if (runs.size() == 1) {
+    return std::move(runs.front());
+  }
+  RunSet merged;
+  if (runs.empty()) {
+    return merged;
+  }
+  merged.context = runs.front().context;
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t run = 0; run < runs.size(); ++run) {
+    merged.source += (run == 0 ? "" : ", ") + runs[run].source;
+    for (auto& note : runs[run].notes) {
+      merged.notes.push_back(std::move(note));
+    }
+    for (auto& benchmark : runs[run].benchmarks) {
+      const auto [it, added] = index.emplace(benchmark.name, merged.benchmarks.size());
+      if (added) {
+        Benchmark& copy = merged.benchmarks.emplace_back(benchmark);
+        for (auto& series : copy.metrics) {
+          series.groups.assign(series.samples.size(), static_cast<int>(run));
+        }
+        continue;
+      }
+      Benchmark& target = merged.benchmarks[it->second];
+      target.errored = target.errored || benchmark.errored;
+      target.skipped = target.skipped || benchmark.skipped;
+      if (target.error_message.empty()) {
+        target.error_message = benchmark.error_message;
+      }
+      if (target.skip_message.empty()) {
+        target.skip_message = benchmark.skip_message;
+      }
+      for (const auto& series : benchmark.metrics) {
+        MetricSeries& into = target.series(series.name);
+        into.samples.insert(into.samples.end(), series.samples.begin(), series.samples.end());
+        into.groups.insert(into.groups.end(), series.samples.size(), static_cast<int>(run));
+        if (into.aggregates.empty()) {
+          into.aggregates = series.aggregates;
+        }
+      }
+    }
+  }
+  return merged;
+}
+
+}  // namespace perfgate

@@ -1,1 +1,361 @@
+// Reader for perfgate policy files ("perfgate.policy/1"; docs/policy.md).
 #include <perfgate/parse.hpp>
+
+#include "json_support.hpp"
+
+#include <boost/json.hpp>
+
+#include <regex>
+#include <set>
+
+namespace perfgate {
+
+namespace {
+
+namespace json = boost::json;
+
+class PolicyReader {
+ public:
+  PolicyReader(const std::string& source, Diagnostics& diagnostics)
+      : m_source(source), m_diagnostics(diagnostics) {}
+
+  Policy read(const json::object& root) {
+    Policy policy;
+    policy.source = m_source;
+    if (!detail::check_schema(root, "perfgate.policy", 1, m_source, m_diagnostics)) {
+      return policy;
+    }
+    detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules"},
+                       m_source, "", m_diagnostics);
+    policy.name = string_member(root, "", "name", true);
+    policy.description = string_member(root, "", "description", false);
+    const std::string on_missing = string_member(root, "", "on_missing", false);
+    if (on_missing == "warn") {
+      policy.on_missing = OnMissing::warn;
+    } else if (!on_missing.empty() && on_missing != "fail") {
+      error("/on_missing", "expected \"fail\" or \"warn\", got \"" + on_missing + "\"");
+    }
+    const std::string on_new = string_member(root, "", "on_new", false);
+    if (on_new == "pass") {
+      policy.on_new = OnNew::pass;
+    } else if (on_new == "fail") {
+      policy.on_new = OnNew::fail;
+    } else if (!on_new.empty() && on_new != "warn") {
+      error("/on_new", "expected \"pass\", \"warn\" or \"fail\", got \"" + on_new + "\"");
+    }
+    const auto* rules = root.if_contains("rules");
+    if (rules == nullptr || !rules->is_array()) {
+      error("/rules", rules == nullptr ? "missing \"rules\": expected an array of rules"
+                                       : "expected an array of rules, got " +
+                                             detail::describe(*rules));
+      return policy;
+    }
+    if (rules->get_array().empty()) {
+      error("/rules", "the policy has no rules, so it would gate nothing",
+            "add at least one rule; see docs/policy.md");
+    }
+    std::set<std::string> ids;
+    std::size_t index = 0;
+    for (const auto& item : rules->get_array()) {
+      const std::string pointer = detail::pointer_append("/rules", index++);
+      if (!item.is_object()) {
+        error(pointer, "expected a rule object, got " + detail::describe(item));
+        continue;
+      }
+      if (auto rule = read_rule(item.get_object(), pointer)) {
+        if (!ids.insert(rule->id).second) {
+          error(pointer + "/id", "rule id \"" + rule->id + "\" is used twice",
+                "give each rule its own \"id\"");
+        }
+        policy.rules.push_back(std::move(*rule));
+      }
+    }
+    return policy;
+  }
+
+ private:
+  std::optional<Rule> read_rule(const json::object& object, const std::string& pointer) {
+    detail::check_keys(object,
+                       {"id", "description", "benchmarks", "metric", "statistic", "relative",
+                        "absolute", "zero", "min_repetitions"},
+                       m_source, pointer, m_diagnostics);
+    const std::size_t errors_before = m_diagnostics.error_count();
+    Rule rule;
+    rule.description = string_member(object, pointer, "description", false);
+    if (object.contains("benchmarks")) {
+      rule.benchmarks = string_member(object, pointer, "benchmarks", true);
+      try {
+        const std::regex check(rule.benchmarks, std::regex::ECMAScript);
+        (void)check;
+      } catch (const std::regex_error& e) {
+        error(pointer + "/benchmarks",
+              "invalid regular expression \"" + rule.benchmarks + "\": " + e.what(),
+              "an ECMAScript regex that must match the whole benchmark name, e.g. \"BM_sort.*\"");
+      }
+    }
+    const std::string statistic = string_member(object, pointer, "statistic", false);
+    if (!statistic.empty()) {
+      if (const auto parsed = statistic_from_string(statistic)) {
+        rule.statistic = *parsed;
+      } else {
+        error(pointer + "/statistic", "unknown statistic \"" + statistic + "\"",
+              "one of: median, mean, min, max, p90, p95, p99");
+      }
+    }
+
+    const char* kinds[] = {"relative", "absolute", "zero", "min_repetitions"};
+    int kind_count = 0;
+    for (const char* kind : kinds) {
+      kind_count += object.contains(kind) ? 1 : 0;
+    }
+    if (kind_count != 1) {
+      error(pointer,
+            kind_count == 0 ? "a rule needs one of \"relative\", \"absolute\", \"zero\" or "
+                              "\"min_repetitions\""
+                            : "a rule takes only one of \"relative\", \"absolute\", \"zero\" and "
+                              "\"min_repetitions\"",
+            "split it into one rule per check");
+      return std::nullopt;
+    }
+
+    if (object.contains("min_repetitions")) {
+      rule.kind = RuleKind::min_repetitions;
+      const auto& value = object.at("min_repetitions");
+      const auto number = detail::number_of(value);
+      if (!value.is_int64() && !value.is_uint64() && !(number && *number == std::floor(*number))) {
+        error(pointer + "/min_repetitions",
+              "expected a whole number of repetitions, got " + detail::describe(value));
+      } else if (*number < 1 || *number > 100000) {
+        error(pointer + "/min_repetitions",
+              "expected at least 1 repetition, got " + detail::describe(value));
+      } else {
+        rule.min_repetitions = static_cast<int>(*number);
+      }
+      if (object.contains("metric")) {
+        error(pointer + "/metric", "a min_repetitions rule applies to every metric; remove \"metric\"");
+      }
+      rule.id = id_or(object, pointer, "min-repetitions");
+      return finish(rule, errors_before);
+    }
+
+    rule.metric = string_member(object, pointer, "metric", true);
+    const MetricTraits traits = metric_traits(rule.metric);
+    if (!rule.metric.empty() && !traits.known) {
+      std::vector<std::string_view> names = builtin_metrics();
+      const auto match = detail::closest_match(rule.metric, names);
+      error(pointer + "/metric", "unknown metric \"" + rule.metric + "\"",
+            match ? "did you mean \"" + *match + "\"? (user counters are \"counter:<name>\")"
+                  : std::string("a built-in metric (real_time, cpu_time, items_per_second, "
+                                "bytes_per_second, allocs_per_iter, max_bytes_used, "
+                                "instructions) or \"counter:<name>\""));
+    }
+    rule.direction = traits.direction;
+
+    if (object.contains("zero")) {
+      rule.kind = RuleKind::zero;
+      const auto& value = object.at("zero");
+      if (!value.is_bool() || !value.get_bool()) {
+        error(pointer + "/zero", "expected true, got " + detail::describe(value));
+      }
+      rule.statistic = Statistic::max;
+      rule.id = id_or(object, pointer, rule.metric + "-zero");
+      return finish(rule, errors_before);
+    }
+
+    if (object.contains("relative")) {
+      rule.kind = RuleKind::relative;
+      read_relative(object.at("relative"), pointer + "/relative", rule);
+      rule.id = id_or(object, pointer, rule.metric + "-" + std::string(to_string(rule.statistic)));
+      return finish(rule, errors_before);
+    }
+
+    rule.kind = RuleKind::absolute;
+    read_absolute(object.at("absolute"), pointer + "/absolute", traits, rule);
+    rule.id = id_or(object, pointer,
+                    rule.metric + "-" + std::string(to_string(rule.statistic)) + "-limit");
+    return finish(rule, errors_before);
+  }
+
+  void read_relative(const json::value& value, const std::string& pointer, Rule& rule) {
+    if (!value.is_object()) {
+      error(pointer, "expected an object such as {\"fail\": \"+15%\", \"warn\": \"+5%\"}, got " +
+                         detail::describe(value));
+      return;
+    }
+    const auto& object = value.get_object();
+    detail::check_keys(object, {"fail", "warn", "improved"}, m_source, pointer, m_diagnostics);
+    std::optional<Direction> direction;
+    const auto level = [&](const char* key, std::optional<double>& out) {
+      const std::string text = string_member(object, pointer, key, false);
+      if (text.empty()) {
+        return;
+      }
+      std::string message;
+      const auto parsed = parse_percent(text, message);
+      if (!parsed) {
+        error(detail::pointer_append(pointer, key), message);
+        return;
+      }
+      if (parsed->direction) {
+        if (direction && *direction != *parsed->direction) {
+          error(detail::pointer_append(pointer, key),
+                "\"fail\" and \"warn\" point in different directions",
+                "both \"+\" (a rise is bad) or both \"-\" (a fall is bad)");
+        }
+        direction = parsed->direction;
+      }
+      out = parsed->fraction;
+    };
+    level("fail", rule.relative.fail);
+    level("warn", rule.relative.warn);
+    if (!rule.relative.fail && !rule.relative.warn) {
+      error(pointer, "a relative rule needs \"fail\" or \"warn\" (or both)");
+    }
+    if (rule.relative.fail && rule.relative.warn && *rule.relative.warn > *rule.relative.fail) {
+      error(detail::pointer_append(pointer, "warn"),
+            "the warn level is beyond the fail level, so it could never warn",
+            "warn is the smaller change: {\"fail\": \"+15%\", \"warn\": \"+5%\"}");
+    }
+    if (direction) {
+      rule.direction = *direction;  // the sign written in the file wins over the metric's default
+    }
+    const std::string improved = string_member(object, pointer, "improved", false);
+    if (!improved.empty()) {
+      std::string message;
+      if (const auto parsed = parse_percent(improved, message)) {
+        rule.improvement = parsed->fraction;
+      } else {
+        error(detail::pointer_append(pointer, "improved"), message);
+      }
+    }
+  }
+
+  void read_absolute(const json::value& value, const std::string& pointer,
+                     const MetricTraits& traits, Rule& rule) {
+    if (!value.is_object()) {
+      error(pointer, "expected an object such as {\"fail\": \"< 500ms\"}, got " +
+                         detail::describe(value));
+      return;
+    }
+    const auto& object = value.get_object();
+    detail::check_keys(object, {"fail", "warn", "env_fail", "env_warn"}, m_source, pointer,
+                       m_diagnostics);
+    std::optional<Direction> direction;
+    const auto level = [&](const char* key, std::optional<double>& out) {
+      const std::string text = string_member(object, pointer, key, false);
+      if (text.empty()) {
+        return;
+      }
+      std::string message;
+      const auto parsed = parse_absolute(text, traits.is_time, message);
+      if (!parsed) {
+        error(detail::pointer_append(pointer, key), message);
+        return;
+      }
+      if (!parsed->direction) {
+        error(detail::pointer_append(pointer, key),
+              "say which side is allowed: \"< " + text + "\" (an upper bound) or \"> " + text +
+                  "\" (a lower bound)");
+        return;
+      }
+      if (direction && *direction != *parsed->direction) {
+        error(detail::pointer_append(pointer, key), "\"fail\" and \"warn\" bound different sides");
+      }
+      direction = parsed->direction;
+      out = parsed->value;
+      if (rule.unit.empty()) {
+        rule.unit = parsed->unit;
+      }
+    };
+    level("fail", rule.absolute.fail);
+    level("warn", rule.absolute.warn);
+    if (!rule.absolute.fail && !rule.absolute.warn) {
+      error(pointer, "an absolute rule needs \"fail\" or \"warn\" (or both)");
+    }
+    if (direction) {
+      rule.direction = *direction;
+    }
+    if (rule.absolute.fail && rule.absolute.warn) {
+      const bool upper = rule.direction == Direction::lower_is_better;
+      if (upper ? *rule.absolute.warn > *rule.absolute.fail
+                : *rule.absolute.warn < *rule.absolute.fail) {
+        error(detail::pointer_append(pointer, "warn"),
+              "the warn level is beyond the fail level, so it could never warn");
+      }
+    }
+    rule.env_fail = env_name(object, pointer, "env_fail");
+    rule.env_warn = env_name(object, pointer, "env_warn");
+  }
+
+  std::string env_name(const json::object& object, const std::string& pointer, const char* key) {
+    std::string name = string_member(object, pointer, key, false);
+    static const std::regex valid("[A-Za-z_][A-Za-z0-9_]*");
+    if (!name.empty() && !std::regex_match(name, valid)) {
+      error(detail::pointer_append(pointer, key),
+            "\"" + name + "\" is not an environment variable name");
+    }
+    return name;
+  }
+
+  std::string id_or(const json::object& object, const std::string& pointer,
+                    const std::string& fallback) {
+    std::string id = string_member(object, pointer, "id", false);
+    return id.empty() ? fallback : id;
+  }
+
+  std::optional<Rule> finish(Rule& rule, std::size_t errors_before) {
+    if (m_diagnostics.error_count() != errors_before) {
+      return std::nullopt;
+    }
+    return std::move(rule);
+  }
+
+  std::string string_member(const json::object& object, const std::string& pointer,
+                            const char* key, bool required) {
+    const auto* value = object.if_contains(key);
+    if (value == nullptr) {
+      if (required) {
+        error(pointer.empty() ? "" : pointer, std::string("missing \"") + key + "\"");
+      }
+      return {};
+    }
+    if (!value->is_string()) {
+      error(detail::pointer_append(pointer, key),
+            "expected a string, got " + detail::describe(*value));
+      return {};
+    }
+    if (required && value->get_string().empty()) {
+      error(detail::pointer_append(pointer, key), "must not be empty");
+    }
+    return std::string(value->get_string());
+  }
+
+  void error(const std::string& pointer, std::string message, std::string hint = {}) {
+    m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
+  }
+
+  const std::string& m_source;
+  Diagnostics& m_diagnostics;
+};
+
+}  // namespace
+
+Result<Policy> parse_policy(std::string_view text, const std::string& source) {
+  Diagnostics diagnostics;
+  const auto root = detail::parse_json(detail::protect_non_finite(text), source, diagnostics);
+  if (!root) {
+    return diagnostics;
+  }
+  if (!root->is_object()) {
+    diagnostics.error(source, "", "expected a policy object, got " + detail::describe(*root),
+                      "see docs/policy.md");
+    return diagnostics;
+  }
+  Policy policy = PolicyReader(source, diagnostics).read(root->get_object());
+  if (diagnostics.has_errors()) {
+    return diagnostics;
+  }
+  return policy;
+}
+
+}  // namespace perfgate

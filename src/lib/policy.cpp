@@ -3,6 +3,7 @@
 #include "json_support.hpp"
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <utility>
 
@@ -28,7 +29,11 @@ std::string percent(double fraction) {
 std::string value_with_unit(double value, const Rule& rule) {
   return detail::format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
 }
+
+std::optional<double> time_unit_factor(std::string_view unit);
 }  // namespace
+
+std::string describe_limit(const Rule& rule, double value);
 
 std::string_view to_string(Statistic statistic) {
   for (const auto& [value, name] : k_statistics) {
@@ -109,12 +114,10 @@ std::string explain(const Rule& rule) {
       break;
     }
     case RuleKind::absolute: {
-      const bool upper = rule.direction == Direction::lower_is_better;
-      const std::string bound = upper ? "must stay below " : "must stay above ";
-      out += "For " + scope + ": the " + what + " " + bound;
-      out += rule.absolute.fail ? value_with_unit(*rule.absolute.fail, rule) : "(no fail level)";
+      out += "For " + scope + ": the " + what + " must be ";
+      out += rule.absolute.fail ? describe_limit(rule, *rule.absolute.fail) : "(no fail level)";
       if (rule.absolute.warn) {
-        out += " (warns beyond " + value_with_unit(*rule.absolute.warn, rule) + ")";
+        out += " (warns unless " + describe_limit(rule, *rule.absolute.warn) + ")";
       }
       out += ", whatever the baseline says";
       if (!rule.env_fail.empty()) {
@@ -140,6 +143,130 @@ std::string explain(const Rule& rule) {
     out += " (" + rule.description + ")";
   }
   return out;
+}
+
+}  // namespace perfgate
+
+namespace perfgate {
+
+namespace {
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// A leading number; the rest (after spaces) goes to `rest`.
+std::optional<double> leading_number(std::string_view text, std::string_view& rest) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  rest = trim(text.substr(static_cast<std::size_t>(end - text.data())));
+  return value;
+}
+
+std::optional<double> time_unit_factor(std::string_view unit) {
+  if (unit == "ns") {
+    return 1.0;
+  }
+  if (unit == "us" || unit == "\xC2\xB5s") {
+    return 1e3;
+  }
+  if (unit == "ms") {
+    return 1e6;
+  }
+  if (unit == "s") {
+    return 1e9;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<PercentLimit> parse_percent(std::string_view text, std::string& error) {
+  std::string_view body = trim(text);
+  PercentLimit limit;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
+    limit.direction = body.front() == '+' ? Direction::lower_is_better : Direction::higher_is_better;
+    body.remove_prefix(1);
+  }
+  std::string_view rest;
+  const auto number = leading_number(body, rest);
+  if (!number || rest != "%") {
+    error = "expected a percentage such as \"+15%\" or \"-10%\", got \"" + std::string(text) + "\"";
+    return std::nullopt;
+  }
+  if (*number < 0 || *number > 10000) {
+    error = "a percentage must be between 0% and 10000%, got \"" + std::string(text) + "\"";
+    return std::nullopt;
+  }
+  limit.fraction = *number / 100.0;
+  return limit;
+}
+
+std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
+                                            std::string& error) {
+  std::string_view body = trim(text);
+  AbsoluteLimit limit;
+  if (!body.empty() && (body.front() == '<' || body.front() == '>')) {
+    limit.direction = body.front() == '<' ? Direction::lower_is_better : Direction::higher_is_better;
+    body.remove_prefix(1);
+    if (!body.empty() && body.front() == '=') {
+      body.remove_prefix(1);
+    }
+    body = trim(body);
+  }
+  std::string_view unit;
+  const auto number = leading_number(body, unit);
+  if (!number) {
+    error = "expected a limit such as \"< 500ms\" or \"> 1000\", got \"" + std::string(text) + "\"";
+    return std::nullopt;
+  }
+  limit.unit = std::string(unit);
+  if (is_time) {
+    const auto factor = time_unit_factor(unit);
+    if (!factor) {
+      error = "a time limit needs a unit (ns, us, ms or s), got \"" + std::string(text) + "\"";
+      return std::nullopt;
+    }
+    limit.value = *number * *factor;
+  } else {
+    if (time_unit_factor(unit)) {
+      error = "\"" + std::string(text) + "\" has a time unit, but the metric is not a time";
+      return std::nullopt;
+    }
+    limit.value = *number;  // any other suffix ("items/s") is a label for the reader
+  }
+  return limit;
+}
+
+}  // namespace perfgate
+
+namespace perfgate {
+
+std::string describe_limit(const Rule& rule, double value) {
+  const bool lower = rule.direction == Direction::lower_is_better;
+  switch (rule.kind) {
+    case RuleKind::relative:
+      return (lower ? "+" : "-") + percent(value);
+    case RuleKind::absolute: {
+      double shown = value;
+      if (const auto factor = time_unit_factor(rule.unit); factor && metric_traits(rule.metric).is_time) {
+        shown = value / *factor;
+      }
+      return std::string(lower ? "< " : "> ") + value_with_unit(shown, rule);
+    }
+    case RuleKind::zero:
+      return "== 0";
+    case RuleKind::min_repetitions:
+      return ">= " + std::to_string(rule.min_repetitions) + " repetitions";
+  }
+  return {};
 }
 
 }  // namespace perfgate

@@ -1,1 +1,126 @@
-#include <perfgate/parse.hpp>
+// Writer for perfgate baseline files ("perfgate.baseline/1"; docs/formats.md).
+#include <perfgate/baseline.hpp>
+
+#include "json_support.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+namespace perfgate {
+
+namespace {
+
+namespace json = boost::json;
+
+json::value number_or_null(double value) {
+  return std::isfinite(value) ? json::value(value) : json::value(nullptr);
+}
+
+json::object provenance_json(const Provenance& provenance) {
+  return json::object{
+      {"recorded_at", provenance.recorded_at}, {"recorded_by", provenance.recorded_by},
+      {"reason", provenance.reason},           {"source", provenance.source},
+      {"tool_version", provenance.tool_version}, {"command", provenance.command},
+  };
+}
+
+json::object context_json(const RunContext& context) {
+  json::object extra;
+  for (const auto& [key, value] : context.extra) {
+    extra[key] = value;
+  }
+  json::object out{
+      {"date", context.date},
+      {"host_name", context.host_name},
+      {"executable", context.executable},
+      {"num_cpus", context.num_cpus},
+      {"mhz_per_cpu", context.mhz_per_cpu},
+      {"cpu_scaling_enabled", context.cpu_scaling_enabled ? json::value(*context.cpu_scaling_enabled)
+                                                          : json::value(nullptr)},
+      {"library_version", context.library_version},
+      {"library_build_type", context.library_build_type},
+      {"json_schema_version", context.json_schema_version
+                                  ? json::value(*context.json_schema_version)
+                                  : json::value(nullptr)},
+  };
+  out["extra"] = std::move(extra);
+  return out;
+}
+
+json::object series_json(const MetricSeries& series) {
+  json::array samples;
+  for (const double sample : series.samples) {
+    samples.push_back(number_or_null(sample));
+  }
+  json::array groups;
+  for (const int group : series.groups) {
+    groups.push_back(group);
+  }
+  json::object aggregates;
+  for (const auto& [name, value] : series.aggregates) {
+    aggregates[name] = number_or_null(value);
+  }
+  return json::object{
+      {"name", series.name},
+      {"unit", series.unit},
+      {"direction", to_string(series.direction)},
+      {"samples", std::move(samples)},
+      {"groups", std::move(groups)},
+      {"aggregates", std::move(aggregates)},
+  };
+}
+
+json::object benchmark_json(const Benchmark& benchmark) {
+  json::array metrics;
+  for (const auto& series : benchmark.metrics) {
+    metrics.push_back(series_json(series));
+  }
+  json::value complexity = nullptr;
+  if (benchmark.complexity) {
+    const auto optional_number = [](const std::optional<double>& v) {
+      return v ? number_or_null(*v) : json::value(nullptr);
+    };
+    complexity = json::object{
+        {"big_o", benchmark.complexity->big_o},
+        {"cpu_coefficient", optional_number(benchmark.complexity->cpu_coefficient)},
+        {"real_coefficient", optional_number(benchmark.complexity->real_coefficient)},
+        {"rms", optional_number(benchmark.complexity->rms)},
+    };
+  }
+  return json::object{
+      {"name", benchmark.name},
+      {"family", benchmark.family},
+      {"threads", benchmark.threads},
+      {"iterations", benchmark.iterations},
+      {"time_unit", benchmark.time_unit},
+      {"label", benchmark.label},
+      {"metrics", std::move(metrics)},
+      {"complexity", std::move(complexity)},
+  };
+}
+
+}  // namespace
+
+std::string write_baseline(const Baseline& baseline) {
+  json::array history;
+  for (const auto& entry : baseline.history) {
+    history.push_back(provenance_json(entry));
+  }
+  json::array benchmarks;
+  for (const auto& benchmark : baseline.runs.benchmarks) {
+    benchmarks.push_back(benchmark_json(benchmark));
+  }
+  const json::object root{
+      {"schema", "perfgate.baseline/1"},
+      {"suite", baseline.suite},
+      {"runner", baseline.runner},
+      {"provenance", provenance_json(baseline.provenance)},
+      {"history", std::move(history)},
+      {"context", context_json(baseline.runs.context)},
+      {"benchmarks", std::move(benchmarks)},
+  };
+  return detail::pretty(root);
+}
+
+}  // namespace perfgate
