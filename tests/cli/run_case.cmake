@@ -1,0 +1,51 @@
+# Runs one perfgate command and checks its exit code and output (the RunCMake pattern).
+#
+#   cmake -DCOMMAND=<args joined by @@> -DEXPECT_EXIT=<n> [-DEXPECT_STDOUT=<regex>] [-DEXPECT_STDERR=<regex>]
+#         [-DREJECT_STDOUT=<regex>] [-DREPORT_DIR=<dir> -DEXPECT_IN_REPORTS=<regex>]
+#         [-DBEFORE=<args joined by @@, run first, must exit 0>] -P run_case.cmake
+cmake_minimum_required(VERSION 3.25)
+
+string(REPLACE "@@" ";" COMMAND "${COMMAND}")
+string(REPLACE "@@" ";" BEFORE "${BEFORE}")
+
+if(BEFORE)
+  execute_process(COMMAND ${BEFORE} RESULT_VARIABLE before_result
+                  OUTPUT_VARIABLE before_out ERROR_VARIABLE before_err)
+  if(NOT before_result EQUAL 0)
+    message(FATAL_ERROR "set-up step failed (${before_result}):\n${BEFORE}\n${before_out}${before_err}")
+  endif()
+endif()
+if(REPORT_DIR)
+  file(REMOVE_RECURSE "${REPORT_DIR}")
+endif()
+
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(problems "")
+if(NOT result STREQUAL "${EXPECT_EXIT}")
+  string(APPEND problems "exit code: expected ${EXPECT_EXIT}, got ${result}\n")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+  string(APPEND problems "stdout does not match: ${EXPECT_STDOUT}\n")
+endif()
+if(DEFINED REJECT_STDOUT AND out MATCHES "${REJECT_STDOUT}")
+  string(APPEND problems "stdout must not match: ${REJECT_STDOUT}\n")
+endif()
+if(DEFINED EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
+  string(APPEND problems "stderr does not match: ${EXPECT_STDERR}\n")
+endif()
+if(REPORT_DIR)
+  foreach(report report.txt report.json report.csv report.md report.junit.xml report.html)
+    if(NOT EXISTS "${REPORT_DIR}/${report}")
+      string(APPEND problems "missing report ${REPORT_DIR}/${report}\n")
+      continue()
+    endif()
+    file(READ "${REPORT_DIR}/${report}" content)
+    if(DEFINED EXPECT_IN_REPORTS AND NOT content MATCHES "${EXPECT_IN_REPORTS}")
+      string(APPEND problems "${report} does not match: ${EXPECT_IN_REPORTS}\n")
+    endif()
+  endforeach()
+endif()
+if(problems)
+  string(REPLACE ";" " " shown "${COMMAND}")
+  message(FATAL_ERROR "${problems}command: ${shown}\n--- stdout ---\n${out}\n--- stderr ---\n${err}")
+endif()
