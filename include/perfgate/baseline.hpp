@@ -5,6 +5,7 @@
 #include <perfgate/model.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfgate {
@@ -38,11 +39,21 @@ std::string write_baseline(const Baseline& baseline);
 
 namespace perfgate {
 
-// The run-context keys that must agree between a baseline and a candidate for wall-time numbers
-// to be comparable (a runner class): CPU model, core count, compiler, build type.
-std::vector<std::string> fingerprint_keys();
+// The measurement lane a run context belongs to: its "lane" key ("instructions" for
+// `perfgate measure instructions`); "wall-time" when it has none.
+inline constexpr std::string_view k_lane_instructions = "instructions";
+inline constexpr std::string_view k_lane_wall_time = "wall-time";
+std::string lane_of(const RunContext& context);
 
-// One line per fingerprint key the baseline records and the candidate contradicts (or lacks).
+// The run-context keys that must agree between a baseline and a candidate of `lane` for their
+// numbers to be comparable. Wall time (a runner class): CPU model, core count, compiler, build
+// type. Instructions (toolchain-keyed, not CPU-keyed): compiler, flags, build type, the
+// benchmark library, C++ runtime and C library, valgrind. A key the baseline does not record is
+// not checked.
+std::vector<std::string> fingerprint_keys(std::string_view lane = k_lane_wall_time);
+
+// One line per fingerprint key the baseline records and the candidate contradicts (or lacks),
+// under the baseline's lane; a candidate of another lane is a mismatch too.
 std::vector<std::string> fingerprint_mismatches(const RunContext& baseline,
                                                 const RunContext& candidate);
 

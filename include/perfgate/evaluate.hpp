@@ -57,6 +57,20 @@ struct Decision {
 
   SampleSummary baseline_samples;
   SampleSummary candidate_samples;
+  // How a relative rule was decided (docs/statistics.md): "point-estimate" (too few repetitions or
+  // a tail statistic), "exact" (no spread on either side), or the statistical method, e.g.
+  // "hl-exact-rank", "hl-normal-rank", "hl-run-to-run-t", prefixed "paired:" in the paired lane and
+  // "sequential:" with adaptive repetitions. Empty for the other rule kinds.
+  std::string method;
+  // The smallest change this comparison could have detected (relative, in the bad direction; at the
+  // gate's per-comparison level alpha/M with 80% power); infinite when the repetitions cannot reach
+  // that level at all. Above the fail limit the verdict is `noisy`.
+  std::optional<double> mde;
+  // The p-value of "changed by more than the fail limit", adjusted for the gate's family of
+  // comparisons (Holm; sequential looks: scaled by the look's share of alpha). Fails at <= alpha.
+  std::optional<double> p_value;
+  // Adaptive repetitions: more repetitions are needed before this decision is final.
+  bool undecided = false;
   std::string note;  // why, in words: every non-pass decision has one
 };
 
@@ -72,6 +86,9 @@ struct GateResult {
   std::vector<Decision> decisions;  // ordered by (benchmark, metric, rule)
   std::vector<Diagnostic> notes;    // findings that are not tied to one decision
   VerdictCounts counts;
+  // Adaptive repetitions (EvaluateOptions::sequential_max): the repetitions per side the next look
+  // needs; 0 when every decision is final.
+  std::size_t next_repetitions = 0;
 
   // fail, missing (unless the policy allows it) or an error: the gate did not pass.
   [[nodiscard]] bool passed() const;
@@ -80,6 +97,18 @@ struct GateResult {
 struct EvaluateOptions {
   // Values of the environment variables the policy names (env_fail/env_warn), read by the caller.
   std::map<std::string, std::string> environment;
+  // A report-only run (smoke: one short repetition) cannot meet min_repetitions by design; such a
+  // rule then warns instead of erroring. Everything else is decided as usual.
+  bool report_only = false;
+  // Family-wise false-fail rate of the relative rules decided by statistics (docs/statistics.md).
+  double family_alpha = 0.05;
+  // Lane (b): the baseline is a reference build run interleaved with the candidate in the same job
+  // (`perfgate gate --reference`), so the shared run-to-run offset cancels: the comparison uses the
+  // same-job samples and conditional Holm.
+  bool paired = false;
+  // Adaptive repetitions (paired lane only): > 0 is the cap of repetitions per side. Each call is one
+  // look; undecided decisions ask for more (GateResult::next_repetitions).
+  std::size_t sequential_max = 0;
 };
 
 GateResult evaluate(const RunSet& baseline, const RunSet& candidate, const Policy& policy,

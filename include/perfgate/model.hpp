@@ -25,6 +25,8 @@ inline constexpr std::string_view k_items_per_second = "items_per_second";
 inline constexpr std::string_view k_bytes_per_second = "bytes_per_second";
 inline constexpr std::string_view k_allocs_per_iter = "allocs_per_iter";
 inline constexpr std::string_view k_max_bytes_used = "max_bytes_used";
+inline constexpr std::string_view k_total_allocated_bytes = "total_allocated_bytes";
+inline constexpr std::string_view k_net_heap_growth = "net_heap_growth";
 inline constexpr std::string_view k_instructions = "instructions";
 inline constexpr std::string_view k_counter_prefix = "counter:";
 }  // namespace metric
@@ -55,6 +57,11 @@ struct MetricSeries {
   // The library's own aggregates ("mean", "median", "stddev", "cv", custom statistics), in the
   // same normalised units (cv as a fraction). Used only when there are no samples.
   std::map<std::string, double> aggregates;
+  // The measurement itself says its numbers jitter (e.g. instruction counts of a multi-threaded
+  // benchmark that differ between separate callgrind runs): the decision step reports `noisy`
+  // instead of gating on it. `note` says why, or carries the measurement's caveats.
+  bool noisy = false;
+  std::string note;
 };
 
 // Google Benchmark's complexity fit (the "_BigO" and "_RMS" rows).

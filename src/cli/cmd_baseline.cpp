@@ -68,9 +68,7 @@ int record(const RecordOptions& options) {
     if (!context) {
       return k_exit_invalid_input;
     }
-    for (const auto& [key, value] : *context) {
-      runs->context.extra[key] = value;
-    }
+    apply_context(*runs, *context);
   }
 
   Baseline baseline;
@@ -123,6 +121,41 @@ int record(const RecordOptions& options) {
   return k_exit_passed;
 }
 
+struct CheckOptions {
+  std::string baseline;
+  std::string context;
+  std::string policy;
+};
+
+// What the CTest validate fixture runs before any gate test: the baseline parses, holds no failed
+// run, and (with --context) was recorded on this kind of runner; the policy (if given) parses.
+int check(const CheckOptions& options) {
+  const auto baseline = load_baseline(options.baseline);
+  if (!baseline) {
+    return k_exit_invalid_input;
+  }
+  if (!options.policy.empty() && !load_policy(options.policy)) {
+    return k_exit_invalid_input;
+  }
+  if (!options.context.empty()) {
+    const auto context = load_context(options.context);
+    if (!context) {
+      return k_exit_invalid_input;
+    }
+    RunSet here;
+    apply_context(here, *context);
+    if (!fingerprint_matches(baseline->runs, here, options.baseline)) {
+      return k_exit_invalid_input;
+    }
+  }
+  const Provenance& p = baseline->provenance;
+  std::cout << options.baseline << ": baseline of suite \"" << baseline->suite << "\" is valid ("
+            << baseline->runs.benchmarks.size() << " benchmarks" << (baseline->runner.empty() ? "" : ", runner " + baseline->runner)
+            << ")\n  recorded " << p.recorded_at << " by " << p.recorded_by << ": " << p.reason
+            << '\n';
+  return k_exit_passed;
+}
+
 }  // namespace
 
 Command setup_baseline(CLI::App& parent) {
@@ -148,11 +181,18 @@ Command setup_baseline(CLI::App& parent) {
   rec->add_option("--policy", options->policy, "Policy for the before/after comparison");
   rec->add_option("--report-dir", options->report_dir,
                   "Write the before/after comparison with the previous baseline here");
-  rec->preparse_callback([options, rec](std::size_t) {
-    options->command_line = "perfgate baseline record";
-    (void)rec;
-  });
-  return {app, [options] { return record(*options); }};
+  options->command_line = "perfgate baseline record";
+
+  auto check_options = std::make_shared<CheckOptions>();
+  CLI::App* chk = app->add_subcommand(
+      "check", "Validate a baseline and, with --context, that it fits this runner");
+  chk->add_option("baseline", check_options->baseline, "Baseline file")->required();
+  chk->add_option("--context", check_options->context,
+                  "Run-context file of this runner (perfgate.context/1)");
+  chk->add_option("--policy", check_options->policy, "Policy file to validate too");
+  return {app, [options, check_options, rec] {
+            return rec->parsed() ? record(*options) : check(*check_options);
+          }};
 }
 
 }  // namespace perfgate::cli

@@ -7,6 +7,8 @@
 
 #include <iostream>
 #include <memory>
+#include <set>
+#include <string>
 
 namespace perfgate::cli {
 
@@ -14,11 +16,14 @@ namespace {
 
 struct CompareOptions {
   std::vector<std::string> baseline;
+  std::vector<std::string> reference;  // gate: lane (b), a reference build run interleaved
   std::vector<std::string> results;
   std::string policy;
   std::string context;
   std::string benchmarks;
   bool warn_only = false;
+  double family_alpha = 0.05;
+  std::size_t sequential = 0;  // adaptive repetitions: the cap per side; 0 = fixed design
   ReportOptions report;
 };
 
@@ -44,8 +49,21 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
                  "nothing)\n";
     return k_exit_invalid_input;
   }
+  const bool paired = !options.reference.empty();
+  const std::vector<std::string>& baseline_paths = paired ? options.reference : options.baseline;
+  if (baseline_paths.empty() || baseline_paths.front().empty()) {
+    std::cerr << "perfgate: error: gate needs --baseline FILE (stored-baseline lane) or "
+                 "--reference FILE... (paired lane: results of the reference build, one file per "
+                 "run)\n";
+    return k_exit_invalid_input;
+  }
+  if (options.sequential > 0 && !paired) {
+    std::cerr << "perfgate: error: --sequential needs --reference: adaptive repetitions compare "
+                 "samples measured in the same job (docs/statistics.md)\n";
+    return k_exit_invalid_input;
+  }
   // Read everything first and report every bad input, not only the first.
-  auto baseline = load_results(options.baseline);
+  auto baseline = load_results(baseline_paths);
   auto candidate = load_results(options.results);
   std::optional<Policy> policy = options.policy.empty() ? std::optional<Policy>(default_policy())
                                                         : load_policy(options.policy);
@@ -60,9 +78,7 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
     return k_exit_invalid_input;
   }
   if (context) {
-    for (const auto& [key, value] : *context) {
-      candidate->context.extra[key] = value;
-    }
+    apply_context(*candidate, *context);
   }
   if (!options.benchmarks.empty()) {
     if (!retain_benchmarks(*baseline, options.benchmarks) ||
@@ -75,27 +91,39 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
       return k_exit_invalid_input;
     }
   }
-  if (policy_required) {
-    const auto mismatches = fingerprint_mismatches(baseline->context, candidate->context);
-    if (!mismatches.empty()) {
-      std::cerr << options.baseline.front()
-                << ": error: the baseline was recorded on another kind of runner:\n";
-      for (const auto& line : mismatches) {
-        std::cerr << "  " << line << '\n';
-      }
-      std::cerr << "  hint: record a baseline for this runner with 'perfgate baseline record "
-                   "--results <results.json> --suite <suite> --out <baselines/runner/suite.json> "
-                   "--reason \"...\"' (docs/baselines.md)\n";
-      return k_exit_invalid_input;
-    }
+  if (policy_required && !fingerprint_matches(*baseline, *candidate, baseline_paths.front())) {
+    return k_exit_invalid_input;
   }
   EvaluateOptions evaluate_options;
   evaluate_options.environment = policy_environment(*policy);
+  evaluate_options.report_only = options.warn_only;
+  evaluate_options.family_alpha = options.family_alpha;
+  evaluate_options.paired = paired;
+  evaluate_options.sequential_max = options.sequential;
   const GateResult result = evaluate(*baseline, *candidate, *policy, evaluate_options);
   if (!emit_reports(result, options.report)) {
     return k_exit_invalid_input;
   }
   const int code = exit_code(result);
+  if (options.sequential > 0) {
+    // The run step's loop reads this line (docs/cli.md): while it says "continue" it adds
+    // repetitions up to next=N per side to both builds and calls the gate again.
+    std::set<std::string> undecided;  // benchmark names, each once
+    for (const auto& decision : result.decisions) {
+      if (decision.undecided) {
+        undecided.insert(decision.benchmark);
+      }
+    }
+    if (result.next_repetitions > 0 && code != k_exit_run_failed) {
+      std::cerr << "perfgate-sequential: continue next=" << result.next_repetitions
+                << " undecided=" << undecided.size() << '\n';
+      for (const auto& name : undecided) {
+        std::cerr << "perfgate-sequential-undecided: " << name << '\n';
+      }
+      return k_exit_passed;
+    }
+    std::cerr << "perfgate-sequential: decided\n";
+  }
   if (options.warn_only && code == k_exit_failed) {
     std::cerr << "perfgate: the gate would fail (" << result.counts.count(Verdict::fail)
               << " fail, " << result.counts.count(Verdict::missing)
@@ -125,7 +153,21 @@ Command setup_gate(CLI::App& parent) {
   auto options = std::make_shared<CompareOptions>();
   CLI::App* app = parent.add_subcommand(
       "gate", "Gate results against a baseline under a policy (fingerprint-checked)");
-  app->add_option("--baseline", options->baseline, "Baseline file")->required()->expected(1);
+  CLI::Option* baseline =
+      app->add_option("--baseline", options->baseline, "Baseline file (stored-baseline lane)")
+          ->expected(1);
+  app->add_option("--reference", options->reference,
+                  "Results JSON of the reference build, run interleaved with the candidate in "
+                  "the same job (paired lane); repeat for each run, run i pairs with --results i")
+      ->excludes(baseline);
+  app->add_option("--family-alpha", options->family_alpha,
+                  "Family-wise false-fail rate of the statistical decisions")
+      ->check(CLI::Range(1e-6, 0.5))
+      ->capture_default_str();
+  app->add_option("--sequential", options->sequential,
+                  "Adaptive repetitions (with --reference): cap per side; prints "
+                  "\"perfgate-sequential: continue next=N\" or \"... decided\" on stderr")
+      ->check(CLI::Range(std::size_t{4}, std::size_t{1000}));
   app->add_option("--results", options->results,
                   "Results JSON of the candidate; repeat for several separate runs")
       ->required();

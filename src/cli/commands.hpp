@@ -16,5 +16,6 @@ Command setup_compare(CLI::App& parent);
 Command setup_gate(CLI::App& parent);
 Command setup_policy(CLI::App& parent);
 Command setup_baseline(CLI::App& parent);
+Command setup_measure(CLI::App& parent);
 
 }  // namespace perfgate::cli

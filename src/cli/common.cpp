@@ -141,3 +141,39 @@ std::string utc_now() {
 }
 
 }  // namespace perfgate::cli
+
+namespace perfgate::cli {
+
+void apply_context(RunSet& runs, const std::map<std::string, std::string>& context) {
+  for (const auto& [key, value] : context) {
+    runs.context.extra[key] = value;
+  }
+  const auto version = context.find("benchmark_library_version");
+  if (runs.context.library_version.empty() && version != context.end()) {
+    runs.context.library_version = version->second;
+  }
+}
+
+}  // namespace perfgate::cli
+
+namespace perfgate::cli {
+
+bool fingerprint_matches(const RunSet& baseline, const RunSet& candidate,
+                         const std::string& baseline_path) {
+  const auto mismatches = fingerprint_mismatches(baseline.context, candidate.context);
+  if (mismatches.empty()) {
+    return true;
+  }
+  std::cerr << baseline_path << ": error: the baseline was recorded on another kind of runner or "
+                                "toolchain:\n";
+  for (const auto& line : mismatches) {
+    std::cerr << "  " << line << '\n';
+  }
+  std::cerr << "  hint: record a baseline for this runner with 'perfgate baseline record "
+               "--results <results.json> --context <run.json> --suite <suite> --out "
+               "<baselines/runner/suite.json> --reason \"...\"', or through the CMake target "
+               "perfgate_record_baseline_<suite> (docs/baselines.md)\n";
+  return false;
+}
+
+}  // namespace perfgate::cli

@@ -20,6 +20,15 @@ std::optional<Policy> load_policy(const std::string& path);
 std::optional<Baseline> load_baseline(const std::string& path);
 std::optional<std::map<std::string, std::string>> load_context(const std::string& path);
 
+// Adds the run step's context (perfgate.context/1) to what the results file said. Google Benchmark
+// before 1.8.4 does not write its version; the run step's `benchmark_library_version` fills it in.
+void apply_context(RunSet& runs, const std::map<std::string, std::string>& context);
+
+// False (after printing each mismatch and the command that records a baseline) when the baseline
+// was measured on another kind of runner or toolchain than `candidate`.
+bool fingerprint_matches(const RunSet& baseline, const RunSet& candidate,
+                         const std::string& baseline_path);
+
 // Keeps only the benchmarks whose whole name matches `pattern` (ECMAScript). False on a bad regex.
 bool retain_benchmarks(RunSet& runs, const std::string& pattern);
 

@@ -1,10 +1,12 @@
 // The decision step: policy x baseline x candidate -> one Decision per benchmark x metric x rule.
 // Pure: everything it needs comes in through its arguments.
 #include <perfgate/evaluate.hpp>
+#include <perfgate/statistics.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <regex>
 #include <unordered_map>
 
@@ -173,6 +175,13 @@ std::string percent_text(double fraction) {
   return buffer;
 }
 
+// Relative rules are decided by statistics when both sides carry at least this many samples.
+constexpr std::size_t k_min_statistical_samples = 3;
+// Conditional Holm's selection threshold in the paired lane (docs/statistics.md, section 6).
+constexpr double k_paired_tau = 0.5;
+// Adaptive repetitions: pass early once the one-sided 70% upper bound is inside the margin.
+constexpr double k_sequential_pass_level = 0.30;
+
 class Evaluator {
  public:
   Evaluator(const Policy& policy, const EvaluateOptions& options)
@@ -223,6 +232,7 @@ class Evaluator {
       }
     }
 
+    decide_statistically(result);
     std::stable_sort(m_decisions.begin(), m_decisions.end(),
                      [](const Decision& a, const Decision& b) {
                        if (a.benchmark != b.benchmark) {
@@ -382,7 +392,7 @@ class Evaluator {
     d.candidate_samples.n = cand_n;
     const auto needed = static_cast<std::size_t>(rule.min_repetitions);
     if (cand_n < needed || base_n < needed) {
-      d.verdict = Verdict::error;
+      d.verdict = m_options.report_only ? Verdict::warn : Verdict::error;
       d.note = "too few repetitions to decide: candidate " + std::to_string(cand_n) +
                ", baseline " + std::to_string(base_n) + ", the policy needs " +
                std::to_string(needed) + " (run with --benchmark_repetitions=" +
@@ -432,6 +442,27 @@ class Evaluator {
     if (cand_value.from_aggregate || base_value.from_aggregate) {
       d.note += std::string(d.note.empty() ? "" : "; ") +
                 "from the library's aggregates (no repetitions were recorded)";
+    }
+    apply_series_flags(*base_series, cand_series, d);
+    consider_statistics(rule, *base_series, cand_series, d);
+  }
+
+  // A series whose measurement says it jitters (MetricSeries::noisy, e.g. instruction counts
+  // that differ between separate callgrind runs) is reported, never gated; caveats the
+  // measurement attached to a series go into the decision's note.
+  static void apply_series_flags(const MetricSeries& base, const MetricSeries& cand, Decision& d) {
+    if (base.noisy || cand.noisy) {
+      d.verdict = Verdict::noisy;
+      d.note = d.metric + " is not gated: the " +
+               (cand.noisy ? std::string("candidate") : std::string("baseline")) +
+               "'s measurement jitters (" + (cand.noisy ? cand.note : base.note) + ")" +
+               (d.change ? "; the change was " + percent_text(*d.change) : std::string()) +
+               ". Make the benchmark single-threaded or uncontended to gate it here, or gate it "
+               "in a wall-time lane (docs/lanes.md)";
+      return;
+    }
+    if (!cand.note.empty()) {
+      d.note += std::string(d.note.empty() ? "" : "; ") + cand.note;
     }
   }
 
@@ -553,11 +584,339 @@ class Evaluator {
     }
   }
 
+
+  // ---- relative rules decided by statistics (docs/statistics.md) -----------------------------
+
+  // A relative rule whose samples support a confidence statement, kept for the second pass: the
+  // family-wise adjustment needs every comparison of the gate before any can be decided.
+  struct StatisticalCase {
+    std::size_t decision = 0;  // index into m_decisions
+    const Rule* rule = nullptr;
+    double margin = 0;  // the fail limit (else the warn limit): the change that must be exceeded
+    std::vector<std::vector<double>> baseline_runs;  // samples per run (MetricSeries::groups)
+    std::vector<std::vector<double>> candidate_runs;
+    std::string caveat;  // the measurement's own note (MetricSeries::note), kept in the note
+  };
+
+  static std::vector<std::vector<double>> samples_by_run(const MetricSeries& series) {
+    if (series.groups.size() != series.samples.size()) {
+      return {series.samples};
+    }
+    std::map<int, std::vector<double>> by_group;
+    for (std::size_t i = 0; i < series.samples.size(); ++i) {
+      by_group[series.groups[i]].push_back(series.samples[i]);
+    }
+    std::vector<std::vector<double>> runs;
+    for (auto& [group, samples] : by_group) {
+      runs.push_back(std::move(samples));
+    }
+    return runs;
+  }
+
+  // After the point estimate has decided `d`: keep the comparison for the statistical second pass
+  // when the samples support one, else say why the point estimate stands.
+  void consider_statistics(const Rule& rule, const MetricSeries& base, const MetricSeries& cand,
+                           Decision& d) {
+    d.method = "point-estimate";
+    if (d.verdict == Verdict::noisy || d.verdict == Verdict::error) {
+      return;
+    }
+    if (rule.statistic != Statistic::median && rule.statistic != Statistic::mean) {
+      return;  // a shift test answers a question about location, not about a tail
+    }
+    const auto spread = [](const std::vector<double>& v) {
+      const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+      return *hi - *lo;
+    };
+    const std::size_t n_base = base.samples.size();
+    const std::size_t n_cand = cand.samples.size();
+    if (n_base == 0 || n_cand == 0) {
+      return;  // from aggregates
+    }
+    if (spread(base.samples) == 0 && spread(cand.samples) == 0) {
+      d.method = "exact";  // deterministic (e.g. instruction counts): nothing to be uncertain about
+      return;
+    }
+    const auto positive = [](const std::vector<double>& v) {
+      return std::all_of(v.begin(), v.end(), [](double x) { return x > 0 && std::isfinite(x); });
+    };
+    const double margin = rule.relative.fail ? *rule.relative.fail : *rule.relative.warn;
+    const bool margin_ok =
+        margin >= 0 && (rule.direction == Direction::lower_is_better || margin < 1);
+    if (!positive(base.samples) || !positive(cand.samples) || !margin_ok) {
+      return;
+    }
+    if (n_base < k_min_statistical_samples || n_cand < k_min_statistical_samples) {
+      if (n_base > 1 || n_cand > 1) {
+        add_note(d, "too few repetitions for a confidence statement (" + std::to_string(n_base) +
+                        " and " + std::to_string(n_cand) + ", at least " +
+                        std::to_string(k_min_statistical_samples) +
+                        " per side are needed); decided on the point estimate");
+      }
+      return;
+    }
+    StatisticalCase& c = m_cases.emplace_back();
+    c.decision = static_cast<std::size_t>(&d - m_decisions.data());
+    c.rule = &rule;
+    c.margin = margin;
+    c.baseline_runs = samples_by_run(base);
+    c.candidate_runs = samples_by_run(cand);
+    c.caveat = cand.note;
+  }
+
+  static void add_note(Decision& d, const std::string& text) {
+    d.note += std::string(d.note.empty() ? "" : "; ") + text;
+  }
+
+  static std::vector<double> flatten(const std::vector<std::vector<double>>& runs) {
+    std::vector<double> flat;
+    for (const auto& run : runs) {
+      flat.insert(flat.end(), run.begin(), run.end());
+    }
+    return flat;
+  }
+
+  static std::string method_name(const stats::ComparisonResult& r) {
+    switch (r.method) {
+      case stats::Method::exact_rank:
+        return "hl-exact-rank";
+      case stats::Method::normal_rank:
+        return "hl-normal-rank";
+      case stats::Method::random_effects:
+        return "hl-run-to-run-t";
+    }
+    return "hl";
+  }
+
+  // The second pass: every statistical comparison of the gate, then the family-wise adjustment
+  // (Holm; conditional Holm in the paired lane; alpha/M spent over the looks with adaptive
+  // repetitions), then the verdicts.
+  void decide_statistically(GateResult& result) {
+    if (m_cases.empty()) {
+      return;
+    }
+    const double alpha = m_options.family_alpha;
+    if (!(alpha > 0 && alpha < 1)) {  // fail closed: a gate without a valid level decides nothing
+      for (const StatisticalCase& c : m_cases) {
+        m_decisions[c.decision].verdict = Verdict::error;
+        m_decisions[c.decision].note = "the family-wise alpha must be between 0 and 1";
+      }
+      return;
+    }
+    const double count = static_cast<double>(m_cases.size());
+    const double level = alpha / count;  // Holm's first step: what one lone regression must reach
+    const bool sequential = m_options.paired && m_options.sequential_max > 0;
+    std::vector<stats::ComparisonResult> results;
+    std::vector<double> adjusted;
+    std::vector<bool> undecided(m_cases.size(), false);
+    const std::vector<std::size_t> looks = sequential_looks(m_options.sequential_max);
+    for (std::size_t i = 0; i < m_cases.size(); ++i) {
+      const StatisticalCase& c = m_cases[i];
+      stats::ComparisonOptions options;
+      options.margin = c.margin;
+      options.direction = c.rule->direction;
+      options.confidence = 0.95;
+      options.alpha = level;
+      options.power = 0.80;
+      if (!sequential) {
+        results.push_back(m_options.paired
+                              ? stats::compare_independent(flatten(c.baseline_runs),
+                                                           flatten(c.candidate_runs), options)
+                              : stats::compare_grouped(c.baseline_runs, c.candidate_runs, options));
+        continue;
+      }
+      std::vector<double> base = flatten(c.baseline_runs);
+      std::vector<double> cand = flatten(c.candidate_runs);
+      const std::size_t n = std::min(base.size(), cand.size());
+      std::size_t look = looks.size();
+      for (std::size_t k = 0; k < looks.size() && looks[k] <= n; ++k) {
+        look = k;
+      }
+      if (look == looks.size()) {  // not yet at the first look: judge what there is, undecided
+        undecided[i] = true;
+        result.next_repetitions = std::max(result.next_repetitions, looks.front());
+        results.push_back(stats::compare_independent(base, cand, options));
+        adjusted.push_back(1.0);
+        continue;
+      }
+      base.resize(looks[look]);
+      cand.resize(looks[look]);
+      stats::SequentialPlan plan;
+      plan.looks = looks;
+      plan.scheme = stats::SpendingScheme::obrien_fleming;
+      plan.alpha = level;  // Bonferroni over the comparisons: they stop at different looks
+      plan.pass_level = k_sequential_pass_level;
+      plan.test = stats::SequentialTest::mann_whitney;
+      const stats::SequentialResult step = stats::sequential_step(base, cand, plan, options);
+      results.push_back(step.comparison);
+      adjusted.push_back(std::min(1.0, step.comparison.p_worse * alpha / step.alpha_this_look));
+      if (step.decision == stats::SequentialDecision::continue_sampling) {
+        undecided[i] = true;
+        result.next_repetitions = std::max(result.next_repetitions, looks[look + 1]);
+      }
+    }
+    if (!sequential) {
+      std::vector<double> p_values;
+      for (const auto& r : results) {
+        p_values.push_back(r.p_worse);
+      }
+      adjusted = stats::conditional_holm_adjust(p_values, m_options.paired ? k_paired_tau : 1.0);
+    }
+    for (std::size_t i = 0; i < m_cases.size(); ++i) {
+      settle(m_cases[i], results[i], adjusted[i], level, undecided[i], sequential);
+    }
+  }
+
+  // Looks of the adaptive design: 4, 5, 6, 7, 8, 10, 12, 16, 20, 30, 40 below the cap, then it.
+  static std::vector<std::size_t> sequential_looks(std::size_t cap) {
+    std::vector<std::size_t> looks;
+    for (const std::size_t n :
+         std::initializer_list<std::size_t>{4U, 5U, 6U, 7U, 8U, 10U, 12U, 16U, 20U, 30U, 40U}) {
+      if (n < cap) {
+        looks.push_back(n);
+      }
+    }
+    looks.push_back(std::max<std::size_t>(cap, 1));
+    return looks;
+  }
+
+  void settle(const StatisticalCase& c, const stats::ComparisonResult& r, double adjusted,
+              double level, bool undecided, bool sequential) {
+    settle_verdict(c, r, adjusted, level, undecided, sequential);
+    if (!c.caveat.empty()) {
+      add_note(m_decisions[c.decision], c.caveat);
+    }
+  }
+
+  void settle_verdict(const StatisticalCase& c, const stats::ComparisonResult& r,
+                      double adjusted, double level, bool undecided, bool sequential) {
+    Decision& d = m_decisions[c.decision];
+    const Rule& rule = *c.rule;
+    const bool lower_is_better = rule.direction == Direction::lower_is_better;
+    const double change = r.ratio - 1;
+    const double worse = lower_is_better ? change : -change;
+    const double worse_bound = lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;
+    const bool insufficient = stats::is_insufficient(r.min_attainable_p, level);
+    const double mde = insufficient ? std::numeric_limits<double>::infinity()
+                                    : stats::minimum_detectable_effect(r.standard_error, r.df,
+                                                                       level, 0.80, rule.direction);
+    d.method = (m_options.paired ? "paired:" : "") + std::string(sequential ? "sequential:" : "") +
+               method_name(r);
+    d.change = change;
+    d.change_low = r.ratio_ci.lower - 1;
+    d.change_high = r.ratio_ci.upper - 1;
+    d.mde = mde;
+    d.p_value = adjusted;
+    d.undecided = undecided;
+    const double reference = rule.relative.fail ? *rule.relative.fail : *rule.relative.warn;
+    d.headroom = reference - worse;
+    d.note.clear();
+    const std::string what = rule.metric + " " + std::string(to_string(rule.statistic));
+    const std::string estimate = "changed " + percent_text(change) + " (95% CI " +
+                                 percent_text(*d.change_low) + " to " +
+                                 percent_text(*d.change_high) + ")";
+    const std::string evidence = "p = " + number_text(adjusted) + " adjusted over " +
+                                 std::to_string(m_cases.size()) + " comparison" +
+                                 (m_cases.size() == 1 ? "" : "s") + ", alpha " +
+                                 number_text(m_options.family_alpha);
+    if (!undecided && adjusted <= m_options.family_alpha) {
+      d.verdict = rule.relative.fail ? Verdict::fail : Verdict::warn;
+      d.note = what + " " + estimate + ", shown to exceed the " +
+               (rule.relative.fail ? "fail" : "warn") + " limit " + d.limit_text + " (" +
+               evidence + ")";
+      return;
+    }
+    if (undecided) {
+      d.verdict = worse > reference ? Verdict::warn : Verdict::pass;
+      d.note = what + " " + estimate + "; undecided after " +
+               std::to_string(std::min(r.n_baseline, r.n_candidate)) +
+               " repetitions per side: more repetitions follow";
+      return;
+    }
+    if (!(mde <= c.margin)) {
+      d.verdict = Verdict::noisy;
+      d.note = what + " is too noisy to gate at " + d.limit_text + ": " +
+               noise_text(r, mde, level) + "; the estimate " + estimate +
+               (worse > reference ? " (likely a regression, not proven)" : std::string()) + ". " +
+               advice(r, mde, c.margin, level);
+      return;
+    }
+    if (worse > reference) {
+      d.verdict = Verdict::warn;
+      d.note = what + " " + estimate + ": likely a regression beyond " + d.limit_text +
+               ", not proven at the gate's confidence (" + evidence + ")";
+      return;
+    }
+    if (rule.relative.warn && worse > *rule.relative.warn) {
+      d.verdict = Verdict::warn;
+      d.note = what + " " + estimate + ", beyond the warn limit " +
+               describe_limit(rule, *rule.relative.warn);
+      return;
+    }
+    if (-worse >= rule.improvement && rule.improvement > 0) {
+      if (worse_bound < 0) {
+        d.verdict = Verdict::improved;
+        d.note = "improved by " + percent_text(std::fabs(change)).substr(1) + " (95% CI " +
+                 percent_text(*d.change_low) + " to " + percent_text(*d.change_high) + ")";
+        return;
+      }
+      d.verdict = Verdict::pass;
+      d.note = what + " " + estimate + ": an improvement, not proven";
+      return;
+    }
+    d.verdict = Verdict::pass;
+  }
+
+  static std::string number_text(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.2g", value);
+    return buffer;
+  }
+
+  std::string noise_text(const stats::ComparisonResult& r, double mde, double level) const {
+    if (std::isinf(mde)) {
+      return std::to_string(r.n_baseline) + " and " + std::to_string(r.n_candidate) +
+             " repetitions cannot reach the gate's confidence (the smallest possible p-value is " +
+             number_text(r.min_attainable_p) + ", the gate needs " + number_text(level) + " for " +
+             std::to_string(m_cases.size()) + " comparisons)";
+    }
+    std::string text = "the smallest change it can detect is " + percent_text(mde).substr(1) +
+                       " (within-run sd " + percent_text(r.within_run_sd).substr(1);
+    if (r.runs_baseline > 1 || r.runs_candidate > 1) {
+      text += ", run-to-run sd " + percent_text(r.between_run_sd).substr(1) + " over " +
+              std::to_string(r.runs_baseline) + " + " + std::to_string(r.runs_candidate) +
+              " runs";
+    }
+    return text + ")";
+  }
+
+  std::string advice(const stats::ComparisonResult& r, double mde, double margin,
+                     double level) const {
+    std::string text = "To gate it: ";
+    if (r.method == stats::Method::random_effects) {
+      text += "record the baseline from more separate runs and pass several --results runs";
+    } else {
+      std::size_t n = std::max(r.n_baseline, r.n_candidate);
+      if (std::isinf(mde)) {
+        while (n < 1000 && stats::is_insufficient(stats::mann_whitney_min_p(n, n), level)) {
+          ++n;
+        }
+      } else {
+        const double factor = (mde / margin) * (mde / margin);
+        n = static_cast<std::size_t>(std::ceil(static_cast<double>(n) * factor));
+      }
+      text += "about " + std::to_string(n) + " repetitions per side";
+    }
+    return text + (m_options.paired ? std::string()
+                                     : ", the paired lane (perfgate gate --reference)") +
+           ", or gate instruction counts (docs/statistics.md)";
+  }
   const Policy& m_policy;
   const EvaluateOptions& m_options;
   std::vector<std::regex> m_patterns;
   std::vector<bool> m_match_all;  // ".*": skip the regex engine on the hot path
   std::vector<Decision> m_decisions;
+  std::vector<StatisticalCase> m_cases;
 };
 
 }  // namespace

@@ -2,14 +2,31 @@
 
 namespace perfgate {
 
-std::vector<std::string> fingerprint_keys() {
+std::vector<std::string> fingerprint_keys(std::string_view lane) {
+  if (lane == k_lane_instructions) {
+    // Instruction counts do not depend on the machine's speed, model or load, only on the code
+    // that runs: the compiler and its flags, and the libraries and valgrind it runs with.
+    return {"compiler",  "cxx_flags",   "build_type",     "benchmark_library",
+            "cxx_runtime", "libc", "valgrind_version"};
+  }
   return {"cpu_model", "num_cpus", "compiler", "build_type"};
+}
+
+std::string lane_of(const RunContext& context) {
+  const auto it = context.extra.find("lane");
+  return it == context.extra.end() || it->second.empty() ? std::string(k_lane_wall_time)
+                                                         : it->second;
 }
 
 std::vector<std::string> fingerprint_mismatches(const RunContext& baseline,
                                                 const RunContext& candidate) {
   std::vector<std::string> mismatches;
-  for (const auto& key : fingerprint_keys()) {
+  const std::string lane = lane_of(baseline);
+  if (lane != lane_of(candidate)) {
+    mismatches.push_back("lane: the baseline was measured in the " + lane +
+                         " lane, this run in the " + lane_of(candidate) + " lane");
+  }
+  for (const auto& key : fingerprint_keys(lane)) {
     const auto recorded = baseline.extra.find(key);
     if (recorded == baseline.extra.end() || recorded->second.empty()) {
       continue;  // the baseline does not pin this key

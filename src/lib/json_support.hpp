@@ -29,8 +29,9 @@ class NonFiniteProtector {
   explicit NonFiniteProtector(std::string_view text,
                               std::size_t piece_size = k_default_piece_size);
 
-  // Replaces `out` with the next protected piece; false (and `out` empty) when the text is used up.
-  bool next(std::string& out);
+  // The next protected piece: a view of the text itself when the piece has nothing to rewrite
+  // (no copy), else of an internal buffer valid until the next call. nullopt at the end.
+  std::optional<std::string_view> next();
   [[nodiscard]] bool done() const { return m_end >= m_text.size(); }
   // Where the piece last returned by next() starts and ends in the original text.
   [[nodiscard]] std::size_t piece_begin() const { return m_begin; }
@@ -43,6 +44,7 @@ class NonFiniteProtector {
   std::size_t m_end = 0;
   bool m_in_string = false;
   bool m_escaped = false;
+  std::string m_buffer;
 };
 
 // The non-finite value a protected NaN/Infinity string stands for; nullopt for any other string.

@@ -15,13 +15,15 @@ struct BuiltinMetric {
 
 // The one table of built-in metrics: add a metric here and every stage knows its unit and
 // direction.
-constexpr std::array<BuiltinMetric, 7> k_builtin_metrics{{
+constexpr std::array<BuiltinMetric, 9> k_builtin_metrics{{
     {metric::k_real_time, "ns", Direction::lower_is_better, true},
     {metric::k_cpu_time, "ns", Direction::lower_is_better, true},
     {metric::k_items_per_second, "items/s", Direction::higher_is_better, false},
     {metric::k_bytes_per_second, "B/s", Direction::higher_is_better, false},
     {metric::k_allocs_per_iter, "allocs", Direction::lower_is_better, false},
     {metric::k_max_bytes_used, "B", Direction::lower_is_better, false},
+    {metric::k_total_allocated_bytes, "B", Direction::lower_is_better, false},
+    {metric::k_net_heap_growth, "B", Direction::lower_is_better, false},
     {metric::k_instructions, "instr", Direction::lower_is_better, false},
 }};
 }  // namespace
@@ -125,6 +127,10 @@ RunSet merge_runs(std::vector<RunSet> runs) {
         into.groups.insert(into.groups.end(), series.samples.size(), static_cast<int>(run));
         if (into.aggregates.empty()) {
           into.aggregates = series.aggregates;
+        }
+        into.noisy = into.noisy || series.noisy;
+        if (into.note.empty()) {
+          into.note = series.note;
         }
       }
     }

@@ -130,10 +130,14 @@ class BaselineReader {
   Benchmark read_benchmark(const json::object& object, const std::string& pointer) {
     detail::check_keys(object,
                        {"name", "family", "threads", "iterations", "time_unit", "label", "metrics",
-                        "complexity"},
+                        "complexity", "error_message"},
                        m_source, pointer, m_diagnostics);
     Benchmark benchmark;
     benchmark.name = string_at(object, pointer, "name");
+    if (object.contains("error_message")) {  // a results file of a failed measurement
+      benchmark.errored = true;
+      benchmark.error_message = string_at(object, pointer, "error_message");
+    }
     if (benchmark.name.empty()) {
       error(pointer + "/name", "expected a non-empty benchmark name");
     }
@@ -177,7 +181,9 @@ class BaselineReader {
   }
 
   void read_series(const json::object& object, const std::string& pointer, Benchmark& benchmark) {
-    detail::check_keys(object, {"name", "unit", "direction", "samples", "groups", "aggregates"},
+    detail::check_keys(object,
+                       {"name", "unit", "direction", "samples", "groups", "aggregates", "noisy",
+                        "note"},
                        m_source, pointer, m_diagnostics);
     const std::string name = string_at(object, pointer, "name");
     if (name.empty() || !metric_traits(name).known) {
@@ -237,6 +243,16 @@ class BaselineReader {
     }
     if (series.samples.empty() && series.aggregates.empty()) {
       error(pointer, "metric \"" + name + "\" has neither samples nor aggregates");
+    }
+    if (const auto* noisy = object.if_contains("noisy")) {
+      if (noisy->is_bool()) {
+        series.noisy = noisy->get_bool();
+      } else {
+        error(pointer + "/noisy", "expected true or false, got " + detail::describe(*noisy));
+      }
+    }
+    if (object.contains("note")) {
+      series.note = string_at(object, pointer, "note");
     }
   }
 

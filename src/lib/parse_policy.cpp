@@ -14,6 +14,14 @@ namespace {
 
 namespace json = boost::json;
 
+std::string joined(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (const auto name : names) {
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
 class PolicyReader {
  public:
   PolicyReader(const std::string& source, Diagnostics& diagnostics)
@@ -141,13 +149,11 @@ class PolicyReader {
     rule.metric = string_member(object, pointer, "metric", true);
     const MetricTraits traits = metric_traits(rule.metric);
     if (!rule.metric.empty() && !traits.known) {
-      std::vector<std::string_view> names = builtin_metrics();
+      const std::vector<std::string_view> names = builtin_metrics();
       const auto match = detail::closest_match(rule.metric, names);
       error(pointer + "/metric", "unknown metric \"" + rule.metric + "\"",
             match ? "did you mean \"" + *match + "\"? (user counters are \"counter:<name>\")"
-                  : std::string("a built-in metric (real_time, cpu_time, items_per_second, "
-                                "bytes_per_second, allocs_per_iter, max_bytes_used, "
-                                "instructions) or \"counter:<name>\""));
+                  : "a built-in metric (" + joined(names) + ") or \"counter:<name>\"");
     }
     rule.direction = traits.direction;
 

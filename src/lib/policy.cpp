@@ -21,8 +21,8 @@ constexpr std::array<std::pair<Statistic, std::string_view>, 7> k_statistics{{
 }};
 
 std::string percent(double fraction) {
-  // Whole or one-decimal percentages read best: 15%, 2.5%.
-  const double rounded = std::round(fraction * 1000.0) / 10.0;
+  // As written in a policy: 15%, 2.5%, 0.25%.
+  const double rounded = std::round(fraction * 10000.0) / 100.0;
   return detail::format_number(rounded) + "%";
 }
 

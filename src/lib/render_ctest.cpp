@@ -1,11 +1,72 @@
+// CTest measurements for CDash. CTest 3.25 picks <CTestMeasurement ...>value</CTestMeasurement>
+// out of a test's output, reads it with an XML parser and stores it as a NamedMeasurement in
+// Test.xml; CDash graphs the numeric ones over builds, keyed by test name + measurement name.
+// So names are built only from what does not change between runs (benchmark, metric, rule id,
+// field) and never from values, verdicts or positions:
+//
+//   <benchmark>/<metric>/<rule>/candidate      the statistic over the candidate, normalised unit
+//   <benchmark>/<metric>/<rule>/baseline       the same over the baseline
+//   <benchmark>/<metric>/<rule>/change_pct     (candidate - baseline) / baseline, in per cent
+//   <benchmark>/<metric>/<rule>/headroom_pct   headroom x 100 (pp of change, or % of an absolute
+//   limit)
+//
+// An empty metric or rule is left out of the name (with its '/'). Absent and non-finite values
+// are not written (CDash cannot graph them; the verdict text says why). Then one text
+// measurement, "perfgate verdict", with the gate's summary line.
+#include <cmath>
+#include <optional>
 #include <perfgate/render.hpp>
+#include <string>
+
+#include "render_support.hpp"
 
 namespace perfgate {
 
-void render_ctest(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  (void)result;
-  (void)options;
-  out << "render_ctest: not implemented\n";
+namespace {
+
+std::string measurement_prefix(const Decision& decision) {
+  std::string name = decision.benchmark;
+  for (const std::string* part : {&decision.metric, &decision.rule}) {
+    if (!part->empty()) {
+      name += '/';
+      name += *part;
+    }
+  }
+  return name;
+}
+
+// Raw values are written to read back exactly; per cents (a fraction x 100) are rounded to 10
+// significant digits so that 0.1234 reads 12.34, not 12.340000000000002.
+void numeric(std::string& out, const std::string& escaped_prefix, std::string_view field,
+             const std::optional<double>& value, bool as_percent) {
+  if (!value || !std::isfinite(*value)) {
+    return;
+  }
+  out += "<CTestMeasurement type=\"numeric/double\" name=\"";
+  out += escaped_prefix;
+  out += '/';
+  out += field;
+  out += "\">";
+  out += as_percent ? detail::format_general(*value * 100.0, 10) : detail::format_shortest(*value);
+  out += "</CTestMeasurement>\n";
+}
+
+}  // namespace
+
+void render_ctest(const GateResult& result, std::ostream& out, const RenderOptions& /*options*/) {
+  std::string text;
+  text.reserve(256 + result.decisions.size() * 400);
+  for (const Decision& decision : result.decisions) {
+    const std::string prefix = detail::escape_xml(measurement_prefix(decision));
+    numeric(text, prefix, "candidate", decision.candidate, false);
+    numeric(text, prefix, "baseline", decision.baseline, false);
+    numeric(text, prefix, "change_pct", decision.change, true);
+    numeric(text, prefix, "headroom_pct", decision.headroom, true);
+  }
+  text += "<CTestMeasurement type=\"text/string\" name=\"perfgate verdict\">";
+  text += detail::escape_xml(detail::format_summary(result));
+  text += "</CTestMeasurement>\n";
+  out << text;
 }
 
 }  // namespace perfgate

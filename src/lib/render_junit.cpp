@@ -1,11 +1,240 @@
+// JUnit XML for CI test views (GitLab, Jenkins, GitHub test reporters). One <testsuite> per
+// benchmark family (what a CTest test is registered for), one <testcase> per decision, plus a
+// "perfgate" suite whose single "gate" testcase carries the gate's own verdict, so a CI system
+// that reads only this file still fails when the gate fails with no failing decision (an empty
+// result, an error note).
+//
+//   fail, missing        -> <failure>     the gate rejects it
+//   error                -> <error>       it could not be measured or read
+//   noisy, waived, new   -> <skipped>     not enforced: cannot be gated, let through, or no
+//   baseline pass, improved, warn -> passed        warn and improved explain themselves in
+//   <system-out>
+#include <cstddef>
+#include <map>
 #include <perfgate/render.hpp>
+#include <string>
+#include <vector>
+
+#include "render_support.hpp"
 
 namespace perfgate {
 
+namespace {
+
+enum class Outcome { passed, failure, error, skipped };
+
+Outcome outcome_of(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::fail:
+    case Verdict::missing:
+      return Outcome::failure;
+    case Verdict::error:
+      return Outcome::error;
+    case Verdict::noisy:
+    case Verdict::waived:
+    case Verdict::new_benchmark:
+      return Outcome::skipped;
+    case Verdict::pass:
+    case Verdict::improved:
+    case Verdict::warn:
+      return Outcome::passed;
+  }
+  return Outcome::error;
+}
+
+struct Suite {
+  std::string name;
+  std::vector<const Decision*> decisions;
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+  std::size_t skipped = 0;
+};
+
+// "real_time/real_time-relative"; only the non-empty parts; "benchmark" for a decision about the
+// benchmark as a whole (missing, new).
+std::string testcase_name(const Decision& decision) {
+  std::string name = decision.metric;
+  if (!decision.rule.empty()) {
+    if (!name.empty()) {
+      name += '/';
+    }
+    name += decision.rule;
+  }
+  return name.empty() ? std::string("benchmark") : name;
+}
+
+// The numbers behind a decision, one per line: the body of <failure> and <error>, else
+// <system-out>.
+std::string details(const Decision& decision) {
+  std::string text = "verdict: " + std::string(to_string(decision.verdict)) + "\n";
+  if (!decision.metric.empty()) {
+    text +=
+        "metric: " + decision.metric + " (" + std::string(to_string(decision.statistic)) + ")\n";
+  }
+  if (decision.baseline) {
+    text += "baseline: " + detail::format_human(*decision.baseline, decision.unit) + "\n";
+  }
+  if (decision.candidate) {
+    text += "candidate: " + detail::format_human(*decision.candidate, decision.unit) + "\n";
+  }
+  if (decision.change) {
+    text += "change: " + detail::format_percent(*decision.change);
+    const std::string interval = detail::format_interval(decision);
+    if (!interval.empty()) {
+      text += " CI " + interval;
+    }
+    text += '\n';
+  }
+  if (!decision.limit_text.empty()) {
+    text += "limit: " + decision.limit_text + "\n";
+  }
+  if (decision.headroom) {
+    text += "headroom: " + detail::format_headroom(decision) + "\n";
+  }
+  if (!decision.method.empty()) {
+    text += "method: " + decision.method + "\n";
+  }
+  if (decision.mde) {
+    text += "minimum detectable effect: " + detail::format_percent(*decision.mde) + "\n";
+  }
+  if (decision.p_value) {
+    text += "p-value: " + detail::format_general(*decision.p_value, 3) + "\n";
+  }
+  if (decision.undecided) {
+    text += "undecided: more repetitions needed\n";
+  }
+  if (!decision.note.empty()) {
+    text += "note: " + decision.note + "\n";
+  }
+  return text;
+}
+
+void property(std::string& out, std::string_view name, std::string_view value) {
+  out += "      <property name=\"";
+  out += detail::escape_xml(name);
+  out += "\" value=\"";
+  out += detail::escape_xml(value);
+  out += "\"/>\n";
+}
+
+}  // namespace
+
 void render_junit(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  (void)result;
-  (void)options;
-  out << "render_junit: not implemented\n";
+  // Suites in order of first appearance; decisions keep their given order inside a suite.
+  std::vector<Suite> suites;
+  std::map<std::string, std::size_t, std::less<>> suite_index;
+  for (const Decision& decision : result.decisions) {
+    std::string family = family_of(decision.benchmark);
+    auto found = suite_index.find(family);
+    if (found == suite_index.end()) {
+      found = suite_index.emplace(family, suites.size()).first;
+      suites.push_back(Suite{family, {}, 0, 0, 0});
+    }
+    Suite& suite = suites[found->second];
+    suite.decisions.push_back(&decision);
+    switch (outcome_of(decision.verdict)) {
+      case Outcome::failure:
+        ++suite.failures;
+        break;
+      case Outcome::error:
+        ++suite.errors;
+        break;
+      case Outcome::skipped:
+        ++suite.skipped;
+        break;
+      case Outcome::passed:
+        break;
+    }
+  }
+
+  const bool passed = detail::gate_passed(result);
+  std::size_t failures = passed ? 0 : 1;  // the "gate" testcase
+  std::size_t errors = 0;
+  std::size_t skipped = 0;
+  for (const Suite& suite : suites) {
+    failures += suite.failures;
+    errors += suite.errors;
+    skipped += suite.skipped;
+  }
+  const std::size_t tests = result.decisions.size() + 1;
+
+  std::string text;
+  text.reserve(1024 + result.decisions.size() * 300);
+  text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  text += "<testsuites name=\"perfgate\" tests=\"" + detail::format_integer(tests) +
+          "\" failures=\"" + detail::format_integer(failures) + "\" errors=\"" +
+          detail::format_integer(errors) + "\" skipped=\"" + detail::format_integer(skipped) +
+          "\" time=\"0\">\n";
+
+  // The run's identity, once, on the gate's suite.
+  const auto write_properties = [&]() {
+    text += "    <properties>\n";
+    property(text, "perfgate.version", options.tool_version);
+    property(text, "perfgate.policy", result.policy_name);
+    property(text, "perfgate.baseline", result.baseline_source);
+    property(text, "perfgate.candidate", result.candidate_source);
+    text += "    </properties>\n";
+  };
+
+  // The gate itself.
+  text += "  <testsuite name=\"perfgate\" tests=\"1\" failures=\"" +
+          std::string(passed ? "0" : "1") + "\" errors=\"0\" skipped=\"0\" time=\"0\">\n";
+  write_properties();
+  const std::string summary = detail::format_summary(result);
+  text += "    <testcase classname=\"perfgate\" name=\"gate\" time=\"0\">\n";
+  if (!passed) {
+    text += "      <failure type=\"gate\" message=\"" + detail::escape_xml(summary) + "\">" +
+            detail::escape_xml_text(summary + " (exit code " +
+                                    detail::format_integer(exit_code(result)) + ")\n") +
+            "</failure>\n";
+  }
+  std::string gate_out = summary + "\n";
+  for (const Diagnostic& note : result.notes) {
+    gate_out += format_diagnostic(note);
+  }
+  text += "      <system-out>" + detail::escape_xml_text(gate_out) + "</system-out>\n";
+  text += "    </testcase>\n";
+  text += "  </testsuite>\n";
+
+  for (const Suite& suite : suites) {
+    text += "  <testsuite name=\"" + detail::escape_xml(suite.name) + "\" tests=\"" +
+            detail::format_integer(suite.decisions.size()) + "\" failures=\"" +
+            detail::format_integer(suite.failures) + "\" errors=\"" +
+            detail::format_integer(suite.errors) + "\" skipped=\"" +
+            detail::format_integer(suite.skipped) + "\" time=\"0\">\n";
+    for (const Decision* decision : suite.decisions) {
+      text += "    <testcase classname=\"" + detail::escape_xml(decision->benchmark) +
+              "\" name=\"" + detail::escape_xml(testcase_name(*decision)) + "\" time=\"0\">\n";
+      const std::string verdict(to_string(decision->verdict));
+      const std::string message =
+          decision->note.empty() ? verdict : verdict + ": " + decision->note;
+      switch (outcome_of(decision->verdict)) {
+        case Outcome::failure:
+          text += "      <failure type=\"" + detail::escape_xml(verdict) + "\" message=\"" +
+                  detail::escape_xml(message) + "\">" +
+                  detail::escape_xml_text(details(*decision)) + "</failure>\n";
+          break;
+        case Outcome::error:
+          text += "      <error type=\"" + detail::escape_xml(verdict) + "\" message=\"" +
+                  detail::escape_xml(message) + "\">" +
+                  detail::escape_xml_text(details(*decision)) + "</error>\n";
+          break;
+        case Outcome::skipped:
+          text += "      <skipped message=\"" + detail::escape_xml(message) + "\"/>\n";
+          text += "      <system-out>" + detail::escape_xml_text(details(*decision)) +
+                  "</system-out>\n";
+          break;
+        case Outcome::passed:
+          text += "      <system-out>" + detail::escape_xml_text(details(*decision)) +
+                  "</system-out>\n";
+          break;
+      }
+      text += "    </testcase>\n";
+    }
+    text += "  </testsuite>\n";
+  }
+  text += "</testsuites>\n";
+  out << text;
 }
 
 }  // namespace perfgate

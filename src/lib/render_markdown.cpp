@@ -1,11 +1,167 @@
+// Markdown for a pull-request comment or a CI job summary (GitHub-flavoured tables): the verdict
+// as a headline, the counts, a table of every decision that is not a plain pass, then every
+// decision inside a collapsed <details>. Cells escape `|` and Markdown punctuation.
+#include <algorithm>
 #include <perfgate/render.hpp>
+#include <string>
+
+#include "render_support.hpp"
 
 namespace perfgate {
 
+namespace {
+
+std::string_view verdict_mark(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      return "\xE2\x9C\x85";  // white heavy check mark
+    case Verdict::improved:
+      return "\xE2\x9C\xA8";  // sparkles
+    case Verdict::warn:
+      return "\xE2\x9A\xA0\xEF\xB8\x8F";  // warning sign
+    case Verdict::noisy:
+      return "\xE3\x80\xB0\xEF\xB8\x8F";  // wavy dash
+    case Verdict::fail:
+      return "\xE2\x9D\x8C";  // cross mark
+    case Verdict::missing:
+      return "\xE2\x9D\x93";  // question mark
+    case Verdict::error:
+      return "\xE2\x9B\x94";  // no entry
+    case Verdict::new_benchmark:
+      return "\xF0\x9F\x86\x95";  // squared new
+    case Verdict::waived:
+      return "\xF0\x9F\x92\xA4";  // zzz
+  }
+  return "";
+}
+
+std::string cell_or_dash(const std::string& text) {
+  return text.empty() ? std::string(detail::k_no_value) : detail::markdown_cell(text);
+}
+
+class TableWriter {
+ public:
+  TableWriter(std::string& out, bool with_interval) : m_out(out), m_with_interval(with_interval) {}
+
+  void header() {
+    m_out += "| verdict | benchmark | metric | stat | baseline | candidate | change |";
+    if (m_with_interval) {
+      m_out += " CI |";
+    }
+    m_out += " limit | headroom | note |\n";
+    m_out += "| --- | --- | --- | --- | ---: | ---: | ---: |";
+    if (m_with_interval) {
+      m_out += " ---: |";
+    }
+    m_out += " --- | ---: | --- |\n";
+  }
+
+  void row(const Decision& decision) {
+    m_out += "| ";
+    m_out += verdict_mark(decision.verdict);
+    m_out += ' ';
+    m_out += detail::markdown_cell(to_string(decision.verdict));
+    cell(detail::markdown_cell(decision.benchmark));
+    cell(cell_or_dash(decision.metric));
+    cell(decision.metric.empty() ? std::string(detail::k_no_value)
+                                 : std::string(to_string(decision.statistic)));
+    cell(cell_or_dash(detail::format_optional_human(decision.baseline, decision.unit)));
+    cell(cell_or_dash(detail::format_optional_human(decision.candidate, decision.unit)));
+    cell(decision.change ? detail::format_percent(*decision.change)
+                         : std::string(detail::k_no_value));
+    if (m_with_interval) {
+      cell(cell_or_dash(detail::format_interval(decision)));
+    }
+    cell(cell_or_dash(decision.limit_text));
+    cell(cell_or_dash(detail::format_headroom(decision)));
+    cell(detail::markdown_cell(decision.note));
+    m_out += " |\n";
+  }
+
+ private:
+  void cell(const std::string& text) {
+    m_out += " | ";
+    m_out += text;
+  }
+
+  std::string& m_out;
+  bool m_with_interval;
+};
+
+}  // namespace
+
 void render_markdown(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  (void)result;
-  (void)options;
-  out << "render_markdown: not implemented\n";
+  std::string text;
+  text.reserve(1024 + result.decisions.size() * 400);
+  const bool passed = detail::gate_passed(result);
+
+  text += passed ? "## \xE2\x9C\x85 perfgate: gate passed\n\n"
+                 : "## \xE2\x9D\x8C perfgate: gate FAILED\n\n";
+  text += "**" + detail::markdown_cell(detail::format_counts(result)) + "**";
+  text += " (exit code " + detail::format_integer(exit_code(result)) + ")\n\n";
+  text += "- policy: " + cell_or_dash(result.policy_name) + "\n";
+  text += "- baseline: " + cell_or_dash(result.baseline_source) + "\n";
+  text += "- candidate: " + cell_or_dash(result.candidate_source) + "\n";
+  if (!options.tool_version.empty()) {
+    text += "- perfgate " + detail::markdown_cell(options.tool_version) + "\n";
+  }
+  text += '\n';
+
+  const bool with_interval = std::any_of(
+      result.decisions.begin(), result.decisions.end(),
+      [](const Decision& decision) { return decision.change_low && decision.change_high; });
+  TableWriter table(text, with_interval);
+
+  const auto attention_count = static_cast<std::size_t>(
+      std::count_if(result.decisions.begin(), result.decisions.end(),
+                    [](const Decision& decision) { return decision.verdict != Verdict::pass; }));
+  if (attention_count > 0) {
+    text += "### Needs attention (" + detail::format_integer(attention_count) + ")\n\n";
+    table.header();
+    for (const Decision& decision : result.decisions) {
+      if (decision.verdict != Verdict::pass) {
+        table.row(decision);
+      }
+    }
+    text += '\n';
+  } else if (!result.decisions.empty()) {
+    text += "Every decision passed.\n\n";
+  } else {
+    text += "No decisions were made.\n\n";
+  }
+
+  if (!result.decisions.empty()) {
+    text += "<details>\n<summary>All decisions (" +
+            detail::format_integer(result.decisions.size()) + ")</summary>\n\n";
+    table.header();
+    for (const Decision& decision : result.decisions) {
+      table.row(decision);
+    }
+    text += "\n</details>\n\n";
+  }
+
+  if (!result.notes.empty()) {
+    text += "### Notes\n\n";
+    for (const Diagnostic& note : result.notes) {
+      // One list item per note: "file:line: severity: message (hint: ...)".
+      std::string line = format_diagnostic(
+          Diagnostic{note.severity, note.file, note.line, note.pointer, note.message, {}});
+      while (!line.empty() && line.back() == '\n') {
+        line.pop_back();
+      }
+      if (!note.hint.empty()) {
+        line += " (hint: " + note.hint + ")";
+      }
+      text += "- " + detail::markdown_cell(line) + "\n";
+    }
+    text += '\n';
+  }
+
+  // One newline at the end, none doubled.
+  while (text.size() > 1 && text[text.size() - 1] == '\n' && text[text.size() - 2] == '\n') {
+    text.pop_back();
+  }
+  out << text;
 }
 
 }  // namespace perfgate

@@ -61,7 +61,7 @@ json::object series_json(const MetricSeries& series) {
   for (const auto& [name, value] : series.aggregates) {
     aggregates[name] = number_or_null(value);
   }
-  return json::object{
+  json::object out{
       {"name", series.name},
       {"unit", series.unit},
       {"direction", to_string(series.direction)},
@@ -69,6 +69,14 @@ json::object series_json(const MetricSeries& series) {
       {"groups", std::move(groups)},
       {"aggregates", std::move(aggregates)},
   };
+  // Written only when set, so files without them stay byte-identical.
+  if (series.noisy) {
+    out["noisy"] = true;
+  }
+  if (!series.note.empty()) {
+    out["note"] = series.note;
+  }
+  return out;
 }
 
 json::object benchmark_json(const Benchmark& benchmark) {
@@ -88,7 +96,7 @@ json::object benchmark_json(const Benchmark& benchmark) {
         {"rms", optional_number(benchmark.complexity->rms)},
     };
   }
-  return json::object{
+  json::object out{
       {"name", benchmark.name},
       {"family", benchmark.family},
       {"threads", benchmark.threads},
@@ -98,6 +106,12 @@ json::object benchmark_json(const Benchmark& benchmark) {
       {"metrics", std::move(metrics)},
       {"complexity", std::move(complexity)},
   };
+  // Only results files carry it (perfgate measure); a baseline is never recorded from a failed
+  // run. Written only when set, so files without it stay byte-identical.
+  if (benchmark.errored) {
+    out["error_message"] = benchmark.error_message;
+  }
+  return out;
 }
 
 }  // namespace

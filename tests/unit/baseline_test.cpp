@@ -83,5 +83,36 @@ TEST(Baseline, FingerprintMismatchNamesEachKey) {
   EXPECT_TRUE(fingerprint_mismatches(recorded, recorded).empty());
 }
 
+TEST(Baseline, InstructionsLaneIsKeyedByToolchainNotCpu) {
+  EXPECT_EQ(fingerprint_keys(k_lane_instructions),
+            (std::vector<std::string>{"compiler", "cxx_flags", "build_type", "benchmark_library",
+                                      "cxx_runtime", "libc", "valgrind_version"}));
+  RunContext recorded;
+  recorded.extra = {{"lane", "instructions"},       {"cpu_model", "A"},
+                    {"num_cpus", "2"},             {"compiler", "GNU 12.2.0"},
+                    {"valgrind_version", "3.19.0"}, {"benchmark_library", "libbenchmark.so.1.7.1"}};
+  RunContext other_machine = recorded;
+  other_machine.extra["cpu_model"] = "B";
+  other_machine.extra["num_cpus"] = "64";
+  EXPECT_TRUE(fingerprint_mismatches(recorded, other_machine).empty());
+
+  RunContext other_toolchain = other_machine;
+  other_toolchain.extra["valgrind_version"] = "3.20.0";
+  other_toolchain.extra.erase("benchmark_library");
+  EXPECT_EQ(fingerprint_mismatches(recorded, other_toolchain),
+            (std::vector<std::string>{
+                "benchmark_library: the baseline was recorded with \"libbenchmark.so.1.7.1\", the "
+                "candidate does not say",
+                "valgrind_version: the baseline was recorded with \"3.19.0\", this run has "
+                "\"3.20.0\""}));
+
+  RunContext wall_time = recorded;
+  wall_time.extra.erase("lane");
+  EXPECT_EQ(fingerprint_mismatches(recorded, wall_time),
+            (std::vector<std::string>{
+                "lane: the baseline was measured in the instructions lane, this run in the "
+                "wall-time lane"}));
+}
+
 }  // namespace
 }  // namespace perfgate

@@ -221,5 +221,147 @@ TEST(Evaluate, SummarizesSamplesWithInterpolatedPercentiles) {
   EXPECT_FALSE(summarize({}).p50.has_value());
 }
 
+
+// ---- relative rules decided by statistics (docs/statistics.md) --------------------------------
+
+// Deterministic, slightly irregular samples around `center` (relative steps of `step`).
+std::vector<double> around(double center, std::size_t n, double step) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double k = static_cast<double>((i * 7) % n) - static_cast<double>(n) / 2.0;
+    out.push_back(center * (1.0 + step * k));
+  }
+  return out;
+}
+
+Benchmark grouped(const std::string& name, const std::vector<std::vector<double>>& runs) {
+  Benchmark b = make(name, {});
+  MetricSeries& series = b.series("real_time");
+  for (std::size_t run = 0; run < runs.size(); ++run) {
+    series.samples.insert(series.samples.end(), runs[run].begin(), runs[run].end());
+    series.groups.insert(series.groups.end(), runs[run].size(), static_cast<int>(run));
+  }
+  return b;
+}
+
+TEST(EvaluateStatistics, ClearRegressionFailsWithIntervalPValueAndMde) {
+  const GateResult result = evaluate(runs({make("BM_a", around(100, 10, 0.002))}),
+                                     runs({make("BM_a", around(130, 10, 0.002))}),
+                                     default_policy());
+  const Decision& d = only(result);
+  EXPECT_EQ(d.verdict, Verdict::fail);
+  EXPECT_EQ(d.method, "hl-exact-rank");
+  EXPECT_NEAR(*d.change, 0.30, 1e-9);
+  ASSERT_TRUE(d.change_low && d.change_high && d.p_value && d.mde);
+  EXPECT_LE(*d.change_low, 0.30);
+  EXPECT_GE(*d.change_high, 0.30);
+  EXPECT_LT(*d.p_value, 0.05);
+  EXPECT_LT(*d.mde, 0.10);
+  EXPECT_NE(d.note.find("shown to exceed the fail limit +10%"), std::string::npos) << d.note;
+}
+
+TEST(EvaluateStatistics, RunToRunNoiseOfTheBaselineKeepsAnOffsetFromFailing) {
+  // Four baseline runs at -8%, +9%, 0%, +4%, tight inside each run; the candidate run is 12%
+  // above the first baseline run: inside what separate runs do, so not a proven regression.
+  std::vector<std::vector<double>> base_runs;
+  for (const double offset : {0.92, 1.09, 1.00, 1.04}) {
+    base_runs.push_back(around(100 * offset, 10, 0.001));
+  }
+  const GateResult result = evaluate(runs({grouped("BM_a", base_runs)}),
+                                     runs({make("BM_a", around(103, 10, 0.001))}),
+                                     default_policy());
+  const Decision& d = only(result);
+  EXPECT_EQ(d.method, "hl-run-to-run-t");
+  EXPECT_NE(d.verdict, Verdict::fail);
+  // All repetitions treated as one run would have claimed a proven change.
+  EXPECT_GT(*d.change_high - *d.change_low, 0.05);
+}
+
+TEST(EvaluateStatistics, NoiseAboveTheMarginIsNoisyWithAdvice) {
+  const Policy policy = policy_from(R"({"schema": "perfgate.policy/1", "name": "n", "rules": [
+      {"metric": "real_time", "relative": {"fail": "+2%"}}]})");
+  const GateResult result = evaluate(runs({make("BM_a", around(100, 5, 0.08))}),
+                                     runs({make("BM_a", around(101, 5, 0.08))}), policy);
+  const Decision& d = only(result);
+  EXPECT_EQ(d.verdict, Verdict::noisy);
+  ASSERT_TRUE(d.mde.has_value());
+  EXPECT_GT(*d.mde, 0.02);
+  EXPECT_NE(d.note.find("too noisy to gate at +2%"), std::string::npos) << d.note;
+  EXPECT_NE(d.note.find("repetitions per side"), std::string::npos) << d.note;
+  EXPECT_NE(d.note.find("--reference"), std::string::npos) << d.note;
+  EXPECT_EQ(exit_code(result), 0);  // reported and counted, not a failure
+  EXPECT_EQ(result.counts.count(Verdict::noisy), 1U);
+}
+
+TEST(EvaluateStatistics, TooFewRepetitionsAreDecidedOnThePointEstimateAndSaySo) {
+  const GateResult result = evaluate(runs({make("BM_a", {100, 101})}),
+                                     runs({make("BM_a", {130, 131})}), default_policy());
+  const Decision& d = only(result);
+  EXPECT_EQ(d.verdict, Verdict::fail);
+  EXPECT_EQ(d.method, "point-estimate");
+  EXPECT_NE(d.note.find("too few repetitions for a confidence statement"), std::string::npos);
+}
+
+TEST(EvaluateStatistics, DeterministicSamplesAreDecidedExactly) {
+  const GateResult result = evaluate(runs({make("BM_a", {100, 100, 100})}),
+                                     runs({make("BM_a", {111, 111, 111})}), default_policy());
+  EXPECT_EQ(only(result).verdict, Verdict::fail);
+  EXPECT_EQ(only(result).method, "exact");
+}
+
+TEST(EvaluateStatistics, HolmAdjustsOverEveryComparisonOfTheGate) {
+  const std::vector<double> base = around(100, 5, 0.004);
+  const std::vector<double> slow = around(118, 5, 0.004);
+  const GateResult alone =
+      evaluate(runs({make("BM_a", base)}), runs({make("BM_a", slow)}), default_policy());
+  std::vector<Benchmark> many_base = {make("BM_a", base)};
+  std::vector<Benchmark> many_cand = {make("BM_a", slow)};
+  for (int i = 0; i < 40; ++i) {
+    many_base.push_back(make("BM_z" + std::to_string(i), base));
+    many_cand.push_back(make("BM_z" + std::to_string(i), base));
+  }
+  const GateResult crowd = evaluate(runs(many_base), runs(many_cand), default_policy());
+  EXPECT_EQ(only(alone).verdict, Verdict::fail);
+  const Decision& a = crowd.decisions.front();
+  ASSERT_EQ(a.benchmark, "BM_a");
+  EXPECT_GT(*a.p_value, *only(alone).p_value);
+  // 5 vs 5 repetitions cannot reach alpha/41 at all: said so, never guessed.
+  EXPECT_EQ(a.verdict, Verdict::noisy);
+  EXPECT_NE(a.note.find("cannot reach the gate's confidence"), std::string::npos) << a.note;
+}
+
+TEST(EvaluateStatistics, LikelyRegressionNotProvenWarns) {
+  // +12% against a +10% limit with moderate noise: the estimate is beyond, the evidence is not.
+  const GateResult result = evaluate(runs({make("BM_a", around(100, 12, 0.015))}),
+                                     runs({make("BM_a", around(112, 12, 0.015))}),
+                                     default_policy());
+  const Decision& d = only(result);
+  EXPECT_EQ(d.verdict, Verdict::warn);
+  EXPECT_NE(d.note.find("likely a regression beyond +10%, not proven"), std::string::npos)
+      << d.note;
+}
+
+TEST(EvaluateStatistics, SequentialLooksContinueThenDecide) {
+  EvaluateOptions options;
+  options.paired = true;
+  options.sequential_max = 20;
+  const GateResult early = evaluate(runs({make("BM_a", around(100, 4, 0.002))}),
+                                    runs({make("BM_a", around(130, 4, 0.002))}),
+                                    default_policy(), options);
+  EXPECT_TRUE(only(early).undecided);
+  EXPECT_EQ(early.next_repetitions, 5U);
+  EXPECT_EQ(only(early).method, "paired:sequential:hl-exact-rank");
+  const GateResult late = evaluate(runs({make("BM_a", around(100, 20, 0.002))}),
+                                   runs({make("BM_a", around(130, 20, 0.002))}),
+                                   default_policy(), options);
+  EXPECT_FALSE(only(late).undecided);
+  EXPECT_EQ(late.next_repetitions, 0U);
+  EXPECT_EQ(only(late).verdict, Verdict::fail);
+  const GateResult same = evaluate(runs({make("BM_a", around(100, 5, 0.002))}),
+                                   runs({make("BM_a", around(100, 5, 0.002))}),
+                                   default_policy(), options);
+  EXPECT_FALSE(only(same).undecided);  // passes early: the upper bound is inside the margin
+  EXPECT_EQ(only(same).verdict, Verdict::pass);
+}
 }  // namespace
 }  // namespace perfgate

@@ -1,1 +1,278 @@
+// Unit tests of the renderers' helpers (escaping, units, numbers) and of properties every
+// renderer must keep (colour only when asked, order as given, escaping of names). Whole-report
+// output is covered byte for byte by the golden tests in tests/golden.
+#include <perfgate/render.hpp>
+
+// The helpers are internal to libperfgate (src/lib) and header-only.
 #include <gtest/gtest.h>
+
+#include <limits>
+#include <locale>
+#include <sstream>
+#include <string>
+
+#include "../../src/lib/render_support.hpp"
+
+namespace perfgate {
+namespace {
+
+using detail::csv_field;
+using detail::escape_xml;
+using detail::escape_xml_text;
+using detail::format_human;
+using detail::format_percent;
+using detail::format_shortest;
+using detail::markdown_cell;
+
+Decision decision(std::string benchmark, Verdict verdict) {
+  Decision result;
+  result.benchmark = std::move(benchmark);
+  result.metric = "real_time";
+  result.rule = "real_time-relative";
+  result.verdict = verdict;
+  result.unit = "ns";
+  result.baseline = 1000.0;
+  result.candidate = 1200.0;
+  result.change = 0.2;
+  result.limit = 0.1;
+  result.headroom = -0.1;
+  result.limit_text = "+10%";
+  result.note = "a note";
+  return result;
+}
+
+GateResult gate(std::vector<Decision> decisions) {
+  GateResult result;
+  result.policy_name = "test";
+  result.decisions = std::move(decisions);
+  for (const Decision& item : result.decisions) {
+    ++result.counts.by_verdict[item.verdict];
+  }
+  return result;
+}
+
+std::string rendered(const GateResult& result, Format format, bool color = false) {
+  std::ostringstream out;
+  RenderOptions options;
+  options.color = color;
+  options.tool_version = "1.2.3";
+  render(result, format, out, options);
+  return out.str();
+}
+
+class CommaNumpunct : public std::numpunct<char> {
+ protected:
+  char do_decimal_point() const override { return ','; }
+  char do_thousands_sep() const override { return '.'; }
+  std::string do_grouping() const override { return "\3"; }
+};
+
+TEST(RenderSupport, EscapesXmlSpecialCharacters) {
+  EXPECT_EQ(escape_xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(escape_xml("plain/name:1"), "plain/name:1");
+}
+
+TEST(RenderSupport, KeepsLineBreaksOnlyInXmlText) {
+  EXPECT_EQ(escape_xml("a\nb\tc"), "a&#10;b&#9;c");
+  EXPECT_EQ(escape_xml_text("a\nb\tc<"), "a\nb\tc&lt;");
+}
+
+TEST(RenderSupport, ReplacesControlCharactersXmlCannotCarry) {
+  EXPECT_EQ(escape_xml(std::string("a\x01"
+                                   "b\x1b",
+                                   4)),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
+  EXPECT_EQ(escape_xml(std::string("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
+}
+
+TEST(RenderSupport, QuotesCsvFieldsOnlyWhenNeeded) {
+  EXPECT_EQ(csv_field("BM_Sort/1024"), "BM_Sort/1024");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("cr\rlf"), "\"cr\rlf\"");
+  EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+}
+
+TEST(RenderSupport, EscapesPipeAndMarkupInMarkdownCells) {
+  EXPECT_EQ(markdown_cell("a|b"), "a\\|b");
+  EXPECT_EQ(markdown_cell("BM_x<int>"), "BM\\_x\\<int\\>");
+  EXPECT_EQ(markdown_cell("*[`x`]*"), "\\*\\[\\`x\\`\\]\\*");
+  EXPECT_EQ(markdown_cell("a & b"), "a &amp; b");
+  EXPECT_EQ(markdown_cell("one\ntwo\r\n"), "one two ");
+  EXPECT_EQ(markdown_cell("back\\slash"), "back\\\\slash");
+}
+
+TEST(RenderSupport, FormatsTimesInHumanUnits) {
+  EXPECT_EQ(format_human(0.25, "ns"), "0.25 ns");
+  EXPECT_EQ(format_human(456.0, "ns"), "456 ns");
+  EXPECT_EQ(format_human(48.25, "ns"), "48.2 ns");
+  EXPECT_EQ(format_human(1234.5, "ns"), "1.23 us");
+  EXPECT_EQ(format_human(1.23e6, "ns"), "1.23 ms");
+  EXPECT_EQ(format_human(1.23e10, "ns"), "12.3 s");
+  EXPECT_EQ(format_human(999.7, "ns"), "1.00 us");  // not "1000 ns"
+  EXPECT_EQ(format_human(999'600.0, "ns"), "1.00 ms");
+  EXPECT_EQ(format_human(-2.5e6, "ns"), "-2.50 ms");
+}
+
+TEST(RenderSupport, FormatsRatesAndCountsWithPrefixes) {
+  EXPECT_EQ(format_human(1.23e7, "items/s"), "12.3M items/s");
+  EXPECT_EQ(format_human(999.0, "items/s"), "999 items/s");
+  EXPECT_EQ(format_human(8.1e9, "B/s"), "7.54 GiB/s");
+  EXPECT_EQ(format_human(512.0, "B"), "512 B");
+  EXPECT_EQ(format_human(3.0, "allocs"), "3 allocs");
+  EXPECT_EQ(format_human(1200.0, "allocs"), "1.20k allocs");
+  EXPECT_EQ(format_human(0.5, ""), "0.5");
+  EXPECT_EQ(format_human(0.0, ""), "0");
+}
+
+TEST(RenderSupport, WritesNonFiniteValuesByName) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double infinity = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(format_shortest(nan), "NaN");
+  EXPECT_EQ(format_shortest(infinity), "Infinity");
+  EXPECT_EQ(format_shortest(-infinity), "-Infinity");
+  EXPECT_EQ(format_human(nan, "ns"), "NaN");
+  EXPECT_EQ(format_percent(infinity), "Infinity");
+}
+
+TEST(RenderSupport, FormatsPercentWithSign) {
+  EXPECT_EQ(format_percent(0.1234), "+12.3%");
+  EXPECT_EQ(format_percent(-0.05), "-5.0%");
+  EXPECT_EQ(format_percent(0.0), "+0.0%");
+}
+
+TEST(RenderSupport, FormatsHeadroomInTheRulesTerms) {
+  Decision relative = decision("BM_a", Verdict::pass);
+  relative.headroom = 0.032;
+  EXPECT_EQ(detail::format_headroom(relative), "3.2 pp");
+  Decision absolute = relative;
+  absolute.kind = RuleKind::absolute;
+  absolute.headroom = 0.12;
+  EXPECT_EQ(detail::format_headroom(absolute), "12.0%");
+  absolute.headroom.reset();
+  EXPECT_EQ(detail::format_headroom(absolute), "");
+}
+
+TEST(RenderSupport, NumbersIgnoreTheGlobalLocale) {
+  const std::locale previous =
+      std::locale::global(std::locale(std::locale::classic(), new CommaNumpunct));
+  EXPECT_EQ(format_shortest(1234567.5), "1234567.5");
+  EXPECT_EQ(detail::format_fixed(1234.5, 1), "1234.5");
+  EXPECT_EQ(detail::format_integer(std::size_t{1234567}), "1234567");
+  EXPECT_EQ(format_human(1234.5, "ns"), "1.23 us");
+  std::locale::global(previous);
+}
+
+TEST(RenderText, ColoursOnlyWhenAsked) {
+  const GateResult result =
+      gate({decision("BM_a", Verdict::fail), decision("BM_b", Verdict::pass)});
+  const std::string plain = rendered(result, Format::text, false);
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+  const std::string coloured = rendered(result, Format::text, true);
+  EXPECT_NE(coloured.find(detail::ansi_colour(Verdict::fail)), std::string::npos);
+  EXPECT_NE(coloured.find(detail::ansi_colour(Verdict::pass)), std::string::npos);
+  EXPECT_NE(coloured.find(detail::k_ansi_reset), std::string::npos);
+}
+
+TEST(RenderText, EndsWithTheSummaryLine) {
+  const GateResult result = gate({decision("BM_a", Verdict::pass)});
+  const std::string text = rendered(result, Format::text);
+  const std::string summary = detail::format_summary(result) + "\n";
+  ASSERT_GE(text.size(), summary.size());
+  EXPECT_EQ(text.substr(text.size() - summary.size()), summary);
+}
+
+TEST(Render, KeepsTheDecisionsInTheGivenOrder) {
+  // Deliberately not sorted: renderers must not reorder what the evaluator decided.
+  const GateResult result = gate({decision("BMz", Verdict::pass), decision("BMa", Verdict::pass)});
+  for (const Format format : {Format::text, Format::json, Format::csv, Format::markdown,
+                              Format::junit, Format::html, Format::ctest}) {
+    const std::string text = rendered(result, format);
+    const auto z = text.find("BMz");
+    const auto a = text.find("BMa");
+    ASSERT_NE(z, std::string::npos) << to_string(format);
+    ASSERT_NE(a, std::string::npos) << to_string(format);
+    EXPECT_LT(z, a) << to_string(format);
+  }
+}
+
+TEST(RenderCsv, QuotesNamesAndEndsLinesWithCrlf) {
+  const GateResult result = gate({decision("BM_x<\"a,b\">", Verdict::fail)});
+  const std::string csv = rendered(result, Format::csv);
+  EXPECT_NE(csv.find("\r\n\"BM_x<\"\"a,b\"\">\",real_time,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.substr(csv.size() - 2), "\r\n");
+}
+
+TEST(RenderCsv, WritesAbsentValuesEmptyAndNonFiniteByName) {
+  Decision item = decision("BM_a", Verdict::error);
+  item.candidate = std::numeric_limits<double>::quiet_NaN();
+  item.change.reset();
+  const std::string csv = rendered(gate({item}), Format::csv);
+  EXPECT_NE(csv.find(",1000,NaN,,"), std::string::npos) << csv;
+}
+
+TEST(RenderMarkdown, EscapesPipesInBenchmarkNames) {
+  const std::string markdown =
+      rendered(gate({decision("BM_a|b", Verdict::fail)}), Format::markdown);
+  EXPECT_NE(markdown.find("BM\\_a\\|b"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("BM_a|b"), std::string::npos);
+}
+
+TEST(RenderJson, WritesNonFiniteAsNullAndNamesIt) {
+  Decision item = decision("BM_a", Verdict::error);
+  item.candidate = std::numeric_limits<double>::infinity();
+  const std::string json = rendered(gate({item}), Format::json);
+  EXPECT_NE(json.find("\"candidate\": null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"candidate\": \"Infinity\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"schema\": \"perfgate.report/1\""), std::string::npos);
+  EXPECT_NE(json.find("\"version\": \"1.2.3\""), std::string::npos);
+}
+
+TEST(RenderJunit, MapsVerdictsToFailureErrorAndSkipped) {
+  const std::string xml =
+      rendered(gate({decision("BM_fail", Verdict::fail), decision("BM_missing", Verdict::missing),
+                     decision("BM_error", Verdict::error), decision("BM_waived", Verdict::waived),
+                     decision("BM_pass", Verdict::pass)}),
+               Format::junit);
+  const auto section = [&xml](std::string_view benchmark) {
+    const auto begin = xml.find("classname=\"" + std::string(benchmark) + "\"");
+    return xml.substr(begin, xml.find("</testcase>", begin) - begin);
+  };
+  EXPECT_NE(section("BM_fail").find("<failure"), std::string::npos);
+  EXPECT_NE(section("BM_missing").find("<failure"), std::string::npos);
+  EXPECT_NE(section("BM_error").find("<error"), std::string::npos);
+  EXPECT_NE(section("BM_waived").find("<skipped"), std::string::npos);
+  EXPECT_EQ(section("BM_pass").find("<failure"), std::string::npos);
+  EXPECT_NE(xml.find("name=\"perfgate.version\" value=\"1.2.3\""), std::string::npos);
+}
+
+TEST(RenderHtml, EscapesNamesAndHasNoScript) {
+  const std::string html = rendered(gate({decision("BM_<script>&", Verdict::fail)}), Format::html);
+  EXPECT_NE(html.find("BM_&lt;script&gt;&amp;"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+}
+
+TEST(RenderCtest, EscapesMeasurementNamesAndSkipsNonFinite) {
+  Decision item = decision("BM_a<\"&\">", Verdict::fail);
+  item.headroom = std::numeric_limits<double>::quiet_NaN();
+  const std::string text = rendered(gate({item}), Format::ctest);
+  EXPECT_NE(
+      text.find("<CTestMeasurement type=\"numeric/double\" "
+                "name=\"BM_a&lt;&quot;&amp;&quot;&gt;/real_time/real_time-relative/candidate\">"
+                "1200</CTestMeasurement>\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("/change_pct\">20</CTestMeasurement>"), std::string::npos) << text;
+  EXPECT_EQ(text.find("headroom_pct"), std::string::npos) << text;
+  EXPECT_NE(text.find("<CTestMeasurement type=\"text/string\" name=\"perfgate verdict\">"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate

@@ -1,0 +1,220 @@
+// perfgate statistics engine: robust, distribution-free comparison of benchmark samples against a
+// practical margin.
+//
+// All functions are pure: no I/O, no global state, no clock, no randomness. All effects are
+// computed on log values, so an additive shift d of the logs is a multiplicative ratio exp(d) of
+// the raw values (candidate / baseline). The direction of a metric is perfgate::Direction:
+// lower_is_better (times: worse by the margin means ratio > 1 + margin) or higher_is_better
+// (throughput: worse by the margin means ratio < 1 - margin). See docs/statistics.md.
+#pragma once
+
+#include <perfgate/model.hpp>
+
+#include <cstddef>
+#include <vector>
+
+namespace perfgate::stats {
+
+// How the interval and p-values of a comparison were obtained.
+enum class Method {
+  exact_rank,     // exact permutation distribution of the rank statistic
+  normal_rank,    // normal approximation of the rank statistic (large n or ties)
+  random_effects  // HL estimate, SE widened by run-to-run variance, Student t
+};
+
+// The outcome of one test (before or after the family-wise adjustment of apply_holm).
+enum class Outcome {
+  pass,          // CI for the ratio lies entirely on the good side of the margin
+  fail,          // worse than the margin with the required (adjusted) confidence
+  inconclusive,  // neither; more repetitions would help (see noisy / mde)
+  insufficient   // the sample sizes cannot reach the required confidence at all
+};
+
+// Alpha spending shapes for sequential looks. All are applied as a union bound (per-look levels
+// that sum to the total alpha), so they are valid for any correlation between looks and for exact
+// rank tests.
+enum class SpendingScheme {
+  bonferroni,     // alpha / K at every look
+  pocock,         // Lan-DeMets Pocock-type spending  alpha * ln(1 + (e - 1) t)
+  obrien_fleming  // Lan-DeMets O'Brien-Fleming-type   2 - 2 Phi(z_{1-alpha/2} / sqrt(t))
+};
+
+enum class SequentialDecision {
+  continue_sampling,
+  decided_fail,
+  decided_pass,
+  inconclusive,
+  insufficient
+};
+
+// Rank test used by the sequential procedure.
+enum class SequentialTest {
+  signed_rank,  // pairs (reference_i, candidate_i): Wilcoxon signed-rank / Walsh averages
+  mann_whitney  // same-job samples treated as two independent samples
+};
+
+struct Interval {
+  double lower = 0.0;
+  double upper = 0.0;
+};
+
+struct ComparisonOptions {
+  double margin = 0.05;  // practical margin, relative (0.05 = 5 %)
+  Direction direction = Direction::lower_is_better;
+  double confidence = 0.95;  // two-sided level of the reported interval
+  double alpha = 0.05;       // one-sided level of the fail test (unadjusted)
+  double power = 0.80;       // power used for the minimum detectable effect
+  std::size_t exact_max_cells =
+      4000;  // exact null distribution if n1*n2 (or n(n+1)/2) <= this and no ties
+  double min_between_run_sd = 0.0;  // optional known floor for run-to-run sd (log scale)
+  // Label-blind screening of slow-side outliers for the rank tests: pooled values above
+  // pooled median + screen_k * pooled MAD-sigma are left out of the test statistic
+  // (at most 10 % of the values; 0 disables). Estimates and intervals use all values.
+  double screen_k = 5.0;
+};
+
+struct ComparisonResult {
+  std::size_t n_baseline = 0;
+  std::size_t n_candidate = 0;
+  std::size_t runs_baseline = 1;
+  std::size_t runs_candidate = 1;
+  Method method = Method::exact_rank;
+  double shift = 0.0;             // Hodges-Lehmann estimate of log(candidate) - log(baseline)
+  double ratio = 1.0;             // exp(shift): candidate / baseline
+  Interval shift_ci;              // interval for the shift (log scale), confidence two-sided
+  Interval ratio_ci;              // exp of shift_ci
+  double p_worse = 1.0;           // one-sided p, H0: not worse than the margin
+  double p_not_worse = 1.0;       // one-sided p, H0: worse by at least the margin
+  double within_run_sd = 0.0;     // robust (MAD) log-scale sd inside a run
+  double between_run_sd = 0.0;    // estimated run-to-run sd of run locations (log scale)
+  double standard_error = 0.0;    // log-scale standard error of shift (incl. run-to-run)
+  double df = 0.0;                // degrees of freedom of standard_error (inf for rank methods)
+  double mde = 0.0;               // minimum detectable effect, relative, at alpha / power
+  double min_attainable_p = 0.0;  // smallest p-value the design can produce
+  std::size_t screened = 0;       // values (or pairs) left out of the rank test as outliers
+  bool noisy = false;             // mde > margin
+  bool within_margin = false;     // interval entirely on the good side of the margin
+  Outcome verdict = Outcome::inconclusive;  // at alpha, or after apply_holm at the family level
+  double p_adjusted = 1.0;                  // Holm-adjusted p_worse (set by apply_holm)
+};
+
+struct GateSummary {
+  std::size_t failed = 0;
+  std::size_t passed = 0;
+  std::size_t inconclusive = 0;
+  std::size_t insufficient = 0;
+  bool gate_failed = false;
+};
+
+struct SequentialPlan {
+  std::vector<std::size_t> looks;  // planned cumulative repetitions per side, increasing
+  SpendingScheme scheme = SpendingScheme::obrien_fleming;
+  double alpha = 0.05;       // total one-sided fail level of this comparison
+  double pass_level = 0.20;  // beta: pass if the (1 - beta) upper bound is below the margin
+  SequentialTest test = SequentialTest::signed_rank;
+};
+
+struct SequentialResult {
+  SequentialDecision decision = SequentialDecision::continue_sampling;
+  std::size_t look_index = 0;
+  double alpha_this_look = 0.0;
+  ComparisonResult comparison;
+};
+
+// ---- basic robust statistics -------------------------------------------------
+
+// Median; NaN for an empty input.
+double median(std::vector<double> values);
+// 1.4826 * median absolute deviation (consistent for the normal sd); 0 for n < 2.
+double mad_sigma(const std::vector<double>& values);
+// Natural log of every value. Throws std::invalid_argument on values <= 0 or non-finite.
+std::vector<double> log_values(const std::vector<double>& positive_values);
+// Median of all differences candidate_j - baseline_i (two-sample Hodges-Lehmann).
+double hodges_lehmann_shift(const std::vector<double>& baseline,
+                            const std::vector<double>& candidate);
+// Median of the Walsh averages (x_i + x_j) / 2, i <= j (one-sample Hodges-Lehmann).
+double hodges_lehmann_one_sample(const std::vector<double>& values);
+
+// ---- null distributions and resolution ----------------------------------------
+
+// P(U = u), u = 0 .. n1*n2, for the Mann-Whitney count U without ties.
+std::vector<double> mann_whitney_null_pmf(std::size_t n1, std::size_t n2);
+// P(T+ = t), t = 0 .. n(n+1)/2, for the Wilcoxon signed-rank statistic without ties.
+std::vector<double> signed_rank_null_pmf(std::size_t n);
+// Smallest attainable one-sided p-value: 1 / C(n1+n2, n1) and 2^-n respectively.
+double mann_whitney_min_p(std::size_t n1, std::size_t n2);
+double signed_rank_min_p(std::size_t n);
+// True when even a perfect separation could not reach required_alpha.
+bool is_insufficient(double min_attainable_p, double required_alpha);
+
+// log(1 + margin) for lower_is_better, -log(1 - margin) for higher_is_better: the margin as
+// a shift of the "badness" sign * log(candidate / baseline).
+double practical_log_margin(double margin, Direction direction);
+
+// ---- comparisons -----------------------------------------------------------------
+
+// Two independent samples (one run each, or pooled). HL shift of the logs, Moses
+// interval and shifted Mann-Whitney p-values (exact for small n without ties).
+ComparisonResult compare_independent(const std::vector<double>& baseline,
+                                     const std::vector<double>& candidate,
+                                     const ComparisonOptions& options);
+
+// Samples grouped by process run. With at least two runs on one side the standard
+// error of the HL shift is widened by the estimated run-to-run variance
+// (random effects, Satterthwaite df, Student t). With one run per side this is
+// compare_independent on the pooled values (within-run spread only).
+ComparisonResult compare_grouped(const std::vector<std::vector<double>>& baseline_runs,
+                                 const std::vector<std::vector<double>>& candidate_runs,
+                                 const ComparisonOptions& options);
+
+// Interleaved pairs (reference_i, candidate_i). One-sample HL (Walsh averages) of
+// log(candidate_i / reference_i), Wilcoxon signed-rank interval and p-values.
+// Throws std::invalid_argument if the sizes differ.
+ComparisonResult compare_paired(const std::vector<double>& reference,
+                                const std::vector<double>& candidate,
+                                const ComparisonOptions& options);
+
+// ---- noise and resolution ---------------------------------------------------------
+
+// Smallest true change (relative, in the bad direction) that a one-sided test at
+// alpha detects with the given power when the shift estimate has the given log-scale
+// standard error and degrees of freedom (df <= 0 or inf: normal).
+double minimum_detectable_effect(double standard_error, double df, double alpha, double power,
+                                 Direction direction);
+// "Noisy": the comparison cannot resolve a change of the size of the margin.
+bool is_noisy(double mde, double margin);
+
+// ---- family-wise error control -----------------------------------------------------
+
+// Holm step-down adjusted p-values, same order as the input. NaN counts as 1.
+std::vector<double> holm_adjust(const std::vector<double>& p_values);
+// Conditional Holm (Zhao, Small & Su 2019): p-values above selection_tau are set to 1,
+// the others are Holm-adjusted as p / selection_tau among the selected ones.
+// Controls the family-wise error when the null p-values are independent and
+// uniformly conservative (one-sided tests of a shifted null whose true effect lies
+// inside the null). selection_tau = 1 is plain Holm.
+std::vector<double> conditional_holm_adjust(const std::vector<double>& p_values,
+                                            double selection_tau);
+// Apply (conditional) Holm at family level family_alpha to all comparisons of a
+// gate: sets p_adjusted and verdict (fail / pass / insufficient / inconclusive).
+// Insufficient: min attainable p above the first step, family_alpha * tau / (number selected).
+// Use selection_tau = 1 (plain Holm, any dependence) unless the comparisons are
+// independent (e.g. the paired lane, where the shared run offset cancels).
+GateSummary apply_holm(std::vector<ComparisonResult>& results, double family_alpha,
+                       double selection_tau = 1.0);
+
+// ---- sequential / adaptive ------------------------------------------------------------
+
+// Per-look one-sided levels (union-bound alpha spending); they sum to alpha.
+std::vector<double> spending_levels(const std::vector<std::size_t>& looks, double alpha,
+                                    SpendingScheme scheme);
+// Decision at a planned look. The current sample size per side must equal one of
+// plan.looks (throws std::invalid_argument otherwise). Fail when the look's
+// one-sided p-value is below its spent level; pass when the (1 - pass_level)
+// upper bound of the ratio is below the margin; Insufficient when no remaining
+// look can reach its level; Inconclusive at the last look; otherwise Continue.
+SequentialResult sequential_step(const std::vector<double>& reference,
+                                 const std::vector<double>& candidate, const SequentialPlan& plan,
+                                 const ComparisonOptions& options);
+
+}  // namespace perfgate::stats

@@ -1,0 +1,445 @@
+// The process edge of the instructions lane (callgrind_runner.hpp). POSIX and Linux only:
+// fork/execve, poll the dump files, SIGKILL, wait4.
+#include "callgrind_runner.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace perfgate::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The most valgrind thread ids a benchmark's dump files are looked for under.
+constexpr int k_max_thread_id = 64;
+constexpr auto k_poll_interval = std::chrono::milliseconds(5);
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double cpu_seconds_of(const struct rusage& usage) {
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
+// The whole file, or nullopt when it cannot be opened.
+std::optional<std::string> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A child process with the pinned environment, in its own process group, killed if perfgate
+// dies (PR_SET_PDEATHSIG), stdin from /dev/null, stdout and stderr into files.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::string& cwd, const std::string& out_path,
+        const std::string& err_path, const std::vector<std::string>& extra_environment) {
+    std::vector<std::string> environment = pinned_environment(extra_environment);
+    std::vector<char*> c_argv;
+    std::vector<char*> c_env;
+    // execve's arrays are char* const[]; the strings outlive the call.
+    std::vector<std::string> argv_copy = argv;
+    for (auto& arg : argv_copy) {
+      c_argv.push_back(arg.data());
+    }
+    c_argv.push_back(nullptr);
+    for (auto& entry : environment) {
+      c_env.push_back(entry.data());
+    }
+    c_env.push_back(nullptr);
+    const pid_t parent = getpid();
+    m_pid = fork();
+    if (m_pid == 0) {
+      setpgid(0, 0);
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) {
+        _exit(127);
+      }
+      if (chdir(cwd.c_str()) != 0) {
+        _exit(126);
+      }
+      const int in = open("/dev/null", O_RDONLY);
+      const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (in < 0 || out < 0 || err < 0) {
+        _exit(126);
+      }
+      dup2(in, STDIN_FILENO);
+      dup2(out, STDOUT_FILENO);
+      dup2(err, STDERR_FILENO);
+      execve(c_argv[0], c_argv.data(), c_env.data());
+      _exit(127);
+    }
+    if (m_pid > 0) {
+      setpgid(m_pid, m_pid);  // also from the parent, so a kill right away reaches the group
+    }
+  }
+
+  [[nodiscard]] bool started() const { return m_pid > 0; }
+  [[nodiscard]] bool running() const { return m_pid > 0 && !m_status; }
+  [[nodiscard]] const std::optional<int>& status() const { return m_status; }
+  [[nodiscard]] double cpu_seconds() const { return m_cpu_seconds; }
+
+  // True once the child has ended (reaped).
+  bool poll() {
+    if (!running()) {
+      return true;
+    }
+    return reap(WNOHANG);
+  }
+
+  void kill_and_wait() {
+    if (!running()) {
+      return;
+    }
+    ::kill(-m_pid, SIGKILL);
+    ::kill(m_pid, SIGKILL);
+    reap(0);
+  }
+
+ private:
+  bool reap(int options) {
+    int status = 0;
+    struct rusage usage {};
+    const pid_t done = wait4(m_pid, &status, options, &usage);
+    if (done != m_pid) {
+      return false;
+    }
+    m_status = status;
+    m_cpu_seconds = cpu_seconds_of(usage);
+    return true;
+  }
+
+  pid_t m_pid = -1;
+  std::optional<int> m_status;
+  double m_cpu_seconds = 0;
+};
+
+void set_exit(const std::optional<int>& status, std::optional<int>& exit_code,
+              std::optional<int>& signal) {
+  if (!status) {
+    return;
+  }
+  if (WIFEXITED(*status)) {
+    exit_code = WEXITSTATUS(*status);
+  } else if (WIFSIGNALED(*status)) {
+    signal = WTERMSIG(*status);
+  }
+}
+
+// One benchmark being measured by one valgrind process.
+class ActiveJob {
+ public:
+  ActiveJob(std::size_t job, const std::string& benchmark, const Staged& staged,
+            const RunnerSettings& settings, int slot)
+      : m_job(job),
+        m_out_dir(settings.stage_dir + "/out." + std::to_string(slot)),
+        m_collector(callgrind::schedule_of(benchmark)),
+        m_timeout(settings.timeout_seconds),
+        m_start(Clock::now()) {
+    std::error_code ec;
+    fs::remove_all(m_out_dir, ec);
+    fs::create_directories(m_out_dir, ec);
+    if (!m_collector.schedule().time_override.empty()) {
+      return;  // not measurable: callgrind::measure says why, without running anything
+    }
+    m_child.emplace(callgrind_command(settings.valgrind, m_out_dir + "/cg", staged.program,
+                                      benchmark),
+                    staged.directory, m_out_dir + "/stdout.txt", m_out_dir + "/valgrind.txt",
+                    settings.extra_environment);
+    if (!m_child->started()) {
+      m_broken = "could not start valgrind (fork failed)";
+    }
+  }
+
+  [[nodiscard]] std::size_t job() const { return m_job; }
+
+  // Reads what is new; kills valgrind once it has enough runs or its time is up. Returns true
+  // when the job is finished, and sets `progress` when it read something.
+  bool step(bool& progress) {
+    if (!m_child || !m_broken.empty()) {
+      return true;
+    }
+    drain(progress);
+    if (m_collector.complete() || !m_broken.empty()) {
+      m_child->kill_and_wait();
+      m_stopped_by_driver = true;
+      return true;
+    }
+    if (m_child->poll()) {
+      drain(progress);  // the dumps written just before it exited
+      return true;
+    }
+    if (seconds_since(m_start) > m_timeout) {
+      m_child->kill_and_wait();
+      m_timed_out = true;
+      return true;
+    }
+    return false;
+  }
+
+  JobOutcome finish() {
+    JobOutcome outcome;
+    outcome.seconds = seconds_since(m_start);
+    callgrind::ProcessOutcome process;
+    process.timeout_seconds = m_timeout;
+    process.timed_out = m_timed_out;
+    process.stopped_by_driver = m_stopped_by_driver;
+    if (m_child) {
+      outcome.cpu_seconds = m_child->cpu_seconds();
+      if (!m_stopped_by_driver && !m_timed_out) {
+        set_exit(m_child->status(), process.exit_code, process.signal);
+      }
+    }
+    process.console_output = slurp(m_out_dir + "/stdout.txt").value_or("");
+    process.valgrind_log = slurp(m_out_dir + "/valgrind.txt").value_or("");
+    outcome.measurement = callgrind::measure(m_collector, process);
+    if (!m_broken.empty()) {
+      outcome.measurement = callgrind::Measurement{};
+      outcome.measurement.error = m_broken;
+    }
+    std::error_code ec;
+    fs::remove_all(m_out_dir, ec);
+    return outcome;
+  }
+
+ private:
+  // Feeds every complete dump file, in part order, to the collector, and removes it.
+  void drain(bool& progress) {
+    while (!m_collector.complete() && m_broken.empty()) {
+      const auto path = find_part(m_next_part);
+      if (!path) {
+        return;
+      }
+      const auto text = slurp(*path);
+      if (!text || !callgrind::is_complete_dump(*text)) {
+        return;  // still being written
+      }
+      auto dump = callgrind::parse_dump(*text, *path);
+      if (!dump) {
+        m_broken = "callgrind wrote a dump perfgate cannot read:\n" +
+                   format_diagnostics(dump.error());
+        return;
+      }
+      m_seen_threads.insert(dump->thread);
+      m_collector.add(*dump);
+      std::error_code ec;
+      fs::remove(*path, ec);
+      ++m_next_part;
+      progress = true;
+    }
+  }
+
+  // "<out>/cg.<part>-<thread>" (callgrind prints the thread id with at least two digits).
+  std::optional<std::string> find_part(int part) const {
+    const auto path_for = [&](int thread) {
+      char suffix[32];
+      std::snprintf(suffix, sizeof(suffix), ".%d-%02d", part, thread);
+      return m_out_dir + "/cg" + suffix;
+    };
+    struct stat info {};
+    for (const int thread : m_seen_threads) {
+      const std::string path = path_for(thread);
+      if (stat(path.c_str(), &info) == 0) {
+        return path;
+      }
+    }
+    for (int thread = 1; thread <= k_max_thread_id; ++thread) {
+      if (m_seen_threads.count(thread) != 0) {
+        continue;
+      }
+      const std::string path = path_for(thread);
+      if (stat(path.c_str(), &info) == 0) {
+        return path;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::size_t m_job;
+  std::string m_out_dir;
+  callgrind::RunCollector m_collector;
+  double m_timeout;
+  Clock::time_point m_start;
+  std::optional<Child> m_child;
+  std::set<int> m_seen_threads;
+  int m_next_part = 1;
+  bool m_stopped_by_driver = false;
+  bool m_timed_out = false;
+  std::string m_broken;
+};
+
+}  // namespace
+
+std::vector<std::string> pinned_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> environment{"PATH=/usr/bin:/bin", "LD_BIND_NOW=1"};
+  for (const std::string& entry : extra) {
+    const std::string name = entry.substr(0, entry.find('=') + 1);  // "VAR="
+    const auto same = [&name](const std::string& e) { return e.rfind(name, 0) == 0; };
+    environment.erase(std::remove_if(environment.begin(), environment.end(), same),
+                      environment.end());
+    environment.push_back(entry);
+  }
+  return environment;
+}
+
+std::optional<Staged> stage_executable(const std::string& executable, const std::string& stage_dir,
+                                       std::string& error) {
+  std::error_code ec;
+  const fs::path run_dir = fs::path(stage_dir) / "run";
+  fs::create_directories(run_dir, ec);
+  if (ec) {
+    error = "cannot create the stage folder '" + run_dir.string() + "': " + ec.message();
+    return std::nullopt;
+  }
+  const fs::path target = run_dir / "bench";
+  const fs::path temporary = run_dir / "bench.tmp";
+  fs::copy_file(executable, temporary, fs::copy_options::overwrite_existing, ec);
+  if (!ec) {
+    fs::permissions(temporary, fs::perms::owner_all | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read |
+                                   fs::perms::others_exec,
+                    ec);
+  }
+  if (!ec) {
+    fs::rename(temporary, target, ec);
+  }
+  if (ec) {
+    error = "cannot copy '" + executable + "' to '" + target.string() + "': " + ec.message();
+    return std::nullopt;
+  }
+  return Staged{fs::absolute(run_dir).string(), "./bench"};
+}
+
+CapturedRun run_captured(const std::vector<std::string>& argv, const std::string& cwd,
+                         const std::string& scratch, double timeout_seconds,
+                         const std::vector<std::string>& extra_environment) {
+  CapturedRun run;
+  const std::string out_path = scratch + ".out";
+  const std::string err_path = scratch + ".err";
+  Child child(argv, cwd, out_path, err_path, extra_environment);
+  run.started = child.started();
+  if (!run.started) {
+    return run;
+  }
+  const auto start = Clock::now();
+  while (!child.poll()) {
+    if (seconds_since(start) > timeout_seconds) {
+      child.kill_and_wait();
+      run.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(k_poll_interval);
+  }
+  if (!run.timed_out) {
+    set_exit(child.status(), run.exit_code, run.signal);
+  }
+  run.out = slurp(out_path).value_or("");
+  run.err = slurp(err_path).value_or("");
+  std::error_code ec;
+  fs::remove(out_path, ec);
+  fs::remove(err_path, ec);
+  return run;
+}
+
+std::optional<std::string> find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return access(name.c_str(), X_OK) == 0 ? std::optional<std::string>(name) : std::nullopt;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
+  while (true) {
+    const std::size_t colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    if (colon == std::string_view::npos) {
+      return std::nullopt;
+    }
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+std::vector<std::string> callgrind_command(const std::string& valgrind, const std::string& out_file,
+                                           const std::string& program,
+                                           const std::string& benchmark) {
+  return {valgrind,
+          "--tool=callgrind",
+          "--separate-threads=yes",
+          "--compress-strings=no",
+          "--compress-pos=no",
+          "--zero-before=" + std::string(callgrind::k_zero_at_start),
+          "--zero-before=" + std::string(callgrind::k_zero_at_resume),
+          "--dump-before=" + std::string(callgrind::k_dump_at_finish),
+          "--dump-before=" + std::string(callgrind::k_dump_at_pause),
+          "--callgrind-out-file=" + out_file,
+          program,
+          "--benchmark_filter=" + callgrind::exact_filter(benchmark),
+          "--benchmark_min_time=1e9",
+          "--benchmark_color=false"};
+}
+
+std::vector<JobOutcome> run_callgrind_jobs(
+    const Staged& staged, const std::vector<MeasureJob>& jobs, const RunnerSettings& settings,
+    const std::function<void(std::size_t job, const JobOutcome&)>& done) {
+  std::vector<JobOutcome> outcomes(jobs.size());
+  std::vector<std::optional<ActiveJob>> slots(static_cast<std::size_t>(std::max(1, settings.jobs)));
+  std::size_t next = 0;
+  std::size_t finished = 0;
+  while (finished < jobs.size()) {
+    bool progress = false;
+    for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+      if (!slots[slot] && next < jobs.size()) {
+        slots[slot].emplace(next, jobs[next].benchmark, staged, settings, static_cast<int>(slot));
+        ++next;
+        progress = true;
+      }
+      if (!slots[slot]) {
+        continue;
+      }
+      if (slots[slot]->step(progress)) {
+        const std::size_t job = slots[slot]->job();
+        outcomes[job] = slots[slot]->finish();
+        slots[slot].reset();
+        ++finished;
+        progress = true;
+        if (done) {
+          done(job, outcomes[job]);
+        }
+      }
+    }
+    if (!progress) {
+      std::this_thread::sleep_for(k_poll_interval);
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,85 @@
+// The process edge of the instructions lane: stages the benchmark executable, runs it natively to
+// list its benchmarks and under valgrind/callgrind to measure each one, polls callgrind's dump
+// files and kills valgrind once it has enough timed runs. Everything it decides is decided by
+// the pure perfgate::callgrind functions; this file only spawns, waits, reads and removes.
+#pragma once
+
+#include <perfgate/callgrind.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace perfgate::cli {
+
+// Every process this file starts gets this environment and nothing else, so the benchmark's
+// memory layout cannot depend on the caller's environment (and valgrind reads no
+// ~/.valgrindrc or $VALGRIND_OPTS). LD_BIND_NOW removes lazy symbol binding from the first run.
+// `extra` holds "VAR=value" entries the caller configured explicitly (--env), appended after the
+// pinned ones; an entry for PATH or LD_BIND_NOW replaces the pinned value.
+std::vector<std::string> pinned_environment(const std::vector<std::string>& extra = {});
+
+struct Staged {
+  std::string directory;  // the working directory of every run; holds the copy
+  std::string program;    // what is executed, relative to `directory`: "./bench"
+};
+
+// Copies `executable` to <stage_dir>/run/bench (atomically), so every run sees the same binary
+// at the same short relative path, whatever the build tree is called and even if it is rebuilt
+// meanwhile. nullopt after setting `error`.
+std::optional<Staged> stage_executable(const std::string& executable, const std::string& stage_dir,
+                                       std::string& error);
+
+struct CapturedRun {
+  bool started = false;
+  bool timed_out = false;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (an absolute or `cwd`-relative path) with the pinned environment in `cwd`,
+// capturing its output through files under `scratch`, killing it after `timeout_seconds`.
+// `extra_environment`: see pinned_environment().
+CapturedRun run_captured(const std::vector<std::string>& argv, const std::string& cwd,
+                         const std::string& scratch, double timeout_seconds,
+                         const std::vector<std::string>& extra_environment = {});
+
+// `name` itself when it contains a '/', else the first executable of that name on $PATH.
+std::optional<std::string> find_program(const std::string& name);
+
+struct MeasureJob {
+  std::string benchmark;
+  std::size_t repetition = 0;
+};
+
+struct JobOutcome {
+  callgrind::Measurement measurement;
+  double seconds = 0;      // wall time of the valgrind process
+  double cpu_seconds = 0;  // its user + system CPU time
+};
+
+struct RunnerSettings {
+  std::string valgrind;  // absolute path
+  std::string stage_dir;
+  double timeout_seconds = 120;
+  int jobs = 2;
+  std::vector<std::string> extra_environment;  // "VAR=value" (--env), see pinned_environment()
+};
+
+// The valgrind command line that measures one benchmark (docs/lanes.md).
+std::vector<std::string> callgrind_command(const std::string& valgrind, const std::string& out_file,
+                                           const std::string& program,
+                                           const std::string& benchmark);
+
+// Measures every job, `settings.jobs` valgrind processes at a time; `done` is called as each
+// job finishes (in completion order). The outcomes are returned in job order.
+std::vector<JobOutcome> run_callgrind_jobs(
+    const Staged& staged, const std::vector<MeasureJob>& jobs, const RunnerSettings& settings,
+    const std::function<void(std::size_t job, const JobOutcome&)>& done);
+
+}  // namespace perfgate::cli

@@ -1,0 +1,406 @@
+// Internal: what every renderer shares. Locale-independent number formatting (std::to_chars
+// only), human units, escaping for XML/HTML, CSV and Markdown, and the gate summary.
+// Header-only so that the renderers and their unit tests share one definition.
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <perfgate/evaluate.hpp>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+namespace perfgate::detail {
+
+// ---------------------------------------------------------------------------------------------
+// Numbers. Never through iostreams or printf: the locale must not change a single byte.
+
+// The shortest text that reads back the same; "NaN", "Infinity", "-Infinity" when non-finite.
+inline std::string format_shortest(double value) {
+  if (std::isnan(value)) {
+    return "NaN";
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "Infinity" : "-Infinity";
+  }
+  std::array<char, 64> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return ec == std::errc() ? std::string(buffer.data(), end) : std::string("NaN");
+}
+
+// `value` with exactly `decimals` digits after the point (finite values only).
+inline std::string format_fixed(double value, int decimals) {
+  if (!std::isfinite(value)) {
+    return format_shortest(value);
+  }
+  std::array<char, 400> buffer{};  // enough for DBL_MAX in fixed notation
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                       std::chars_format::fixed, decimals);
+  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+}
+
+template <class Integer, class = std::enable_if_t<std::is_integral_v<Integer>>>
+std::string format_integer(Integer value) {
+  std::array<char, 32> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), ec == std::errc() ? end : buffer.data());
+}
+
+// `value` with at most `precision` significant digits, trailing zeros dropped ("12.34",
+// "1.5e-07"): for derived numbers such as per cents, whose last bits are rounding noise.
+inline std::string format_general(double value, int precision) {
+  if (!std::isfinite(value)) {
+    return format_shortest(value);
+  }
+  std::array<char, 64> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                       std::chars_format::general, precision);
+  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+}
+
+// Three significant digits for a non-negative finite value: 1.23, 12.3, 123, 0.0123.
+inline std::string three_significant(double value) {
+  if (value == 0.0) {
+    return "0";
+  }
+  if (value >= 99.95) {
+    return format_fixed(value, 0);
+  }
+  if (value >= 9.995) {
+    return format_fixed(value, 1);
+  }
+  if (value >= 0.9995) {
+    return format_fixed(value, 2);
+  }
+  std::array<char, 64> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                       std::chars_format::general, 3);
+  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+}
+
+// Picks the largest prefix `factors[i]` not above `magnitude`, moving up one more when the
+// rounded number would read 1000 (999.7 us is "1.00 ms", not "1000 us").
+struct Scaled {
+  double shown = 0;
+  std::size_t index = 0;
+};
+template <std::size_t N>
+Scaled scale_to_prefix(double magnitude, const std::array<double, N>& factors) {
+  std::size_t index = 0;
+  while (index + 1 < N && magnitude >= factors[index + 1]) {
+    ++index;
+  }
+  double shown = magnitude / factors[index];
+  if (shown >= 999.5 && index + 1 < N) {
+    ++index;
+    shown = magnitude / factors[index];
+  }
+  return {shown, index};
+}
+
+// A value in perfgate's normalised unit written for people, with three significant digits:
+// times (unit "ns") as "456 ns", "1.23 us", "1.23 ms", "12.3 s"; bytes ("B", "B/s") with
+// binary prefixes, "1.50 GiB/s"; everything else with SI prefixes on the number,
+// "12.3M items/s", "1.20k allocs", "3 allocs", "0.5".
+inline std::string format_human(double value, std::string_view unit) {
+  if (!std::isfinite(value)) {
+    return format_shortest(value);
+  }
+  std::string text = value < 0 ? "-" : "";
+  const double magnitude = std::fabs(value);
+  if (unit == "ns") {
+    static constexpr std::array<double, 4> k_factors{1.0, 1e3, 1e6, 1e9};
+    static constexpr std::array<std::string_view, 4> k_units{"ns", "us", "ms", "s"};
+    const Scaled scaled = scale_to_prefix(magnitude, k_factors);
+    return text + three_significant(scaled.shown) + " " + std::string(k_units[scaled.index]);
+  }
+  if (unit == "B" || unit == "B/s") {
+    static constexpr std::array<double, 5> k_factors{1.0, 1024.0, 1048576.0, 1073741824.0,
+                                                     1099511627776.0};
+    static constexpr std::array<std::string_view, 5> k_prefixes{"", "Ki", "Mi", "Gi", "Ti"};
+    const Scaled scaled = scale_to_prefix(magnitude, k_factors);
+    return text + three_significant(scaled.shown) + " " + std::string(k_prefixes[scaled.index]) +
+           std::string(unit);
+  }
+  static constexpr std::array<double, 5> k_factors{1.0, 1e3, 1e6, 1e9, 1e12};
+  static constexpr std::array<std::string_view, 5> k_prefixes{"", "k", "M", "G", "T"};
+  const Scaled scaled = scale_to_prefix(magnitude, k_factors);
+  // Counts read as counts: "3 allocs", not "3.00 allocs".
+  const bool whole = scaled.index == 0 && scaled.shown == std::floor(scaled.shown);
+  text += whole ? format_integer(static_cast<long long>(scaled.shown))
+                : three_significant(scaled.shown);
+  text += k_prefixes[scaled.index];
+  if (!unit.empty()) {
+    text += ' ';
+    text += unit;
+  }
+  return text;
+}
+
+// A fraction as a signed percentage with one decimal: 0.1234 -> "+12.3%", -0.05 -> "-5.0%".
+inline std::string format_percent(double fraction) {
+  if (!std::isfinite(fraction)) {
+    return format_shortest(fraction);
+  }
+  const double percent = fraction * 100.0;
+  std::string text = format_fixed(percent, 1);
+  if (text.front() != '-') {
+    text.insert(text.begin(), '+');
+  }
+  return text + "%";
+}
+
+// A confidence interval of the change: "[-0.5%, +3.1%]"; empty when the decision has none.
+inline std::string format_interval(const Decision& decision) {
+  if (!decision.change_low || !decision.change_high) {
+    return {};
+  }
+  return "[" + format_percent(*decision.change_low) + ", " + format_percent(*decision.change_high) +
+         "]";
+}
+
+// Headroom as people read it: percentage points of change for a relative rule ("3.2 pp"),
+// per cent of the limit for an absolute one ("12.0%"). Negative means beyond the limit.
+inline std::string format_headroom(const Decision& decision) {
+  if (!decision.headroom) {
+    return {};
+  }
+  const double headroom = *decision.headroom;
+  if (!std::isfinite(headroom)) {
+    return format_shortest(headroom);
+  }
+  if (decision.kind == RuleKind::relative) {
+    return format_fixed(headroom * 100.0, 1) + " pp";
+  }
+  return format_fixed(headroom * 100.0, 1) + "%";
+}
+
+// An optional value in human units, or "" when absent.
+inline std::string format_optional_human(const std::optional<double>& value,
+                                         std::string_view unit) {
+  return value ? format_human(*value, unit) : std::string();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping.
+
+// XML 1.0 / HTML: & < > " ' as entities; other C0 controls, which XML 1.0 cannot carry at all,
+// become U+FFFD. In attribute values (`keep_line_breaks` false) tab, LF and CR become character
+// references so they survive attribute-value normalisation; in element text they stay.
+inline std::string escape_xml(std::string_view text, bool keep_line_breaks = false) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\t':
+        out += keep_line_breaks ? "\t" : "&#9;";
+        break;
+      case '\n':
+        out += keep_line_breaks ? "\n" : "&#10;";
+        break;
+      case '\r':
+        out += keep_line_breaks ? "\r" : "&#13;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20U || c == '\x7f') {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out += c;
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+// Element text that may span lines (JUnit <failure> bodies, <system-out>).
+inline std::string escape_xml_text(std::string_view text) { return escape_xml(text, true); }
+
+// The same rules suit HTML element content and attribute values.
+inline std::string escape_html(std::string_view text) { return escape_xml(text); }
+
+// One RFC 4180 field: quoted (with "" for ") when it holds a comma, quote, CR or LF, or starts
+// or ends with a space; otherwise as is.
+inline std::string csv_field(std::string_view text) {
+  bool quote = !text.empty() && (text.front() == ' ' || text.back() == ' ');
+  for (const char c : text) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// Text for one GitHub-flavoured Markdown table cell: `|` and the punctuation that would start
+// emphasis, code, links or HTML are backslash-escaped, `&` becomes &amp; and line breaks
+// become spaces (a cell is one line).
+inline std::string markdown_cell(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (const char c : text) {
+    switch (c) {
+      case '|':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\r':
+        break;
+      case '\n':
+        out += ' ';
+        break;
+      default:
+        out += c;
+        break;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts and the gate summary. Renderers read what the evaluator decided; they never decide.
+
+// Most severe first: the order of counts in every summary.
+inline constexpr std::array<Verdict, 9> k_verdict_order{
+    Verdict::error,  Verdict::fail,     Verdict::missing,       Verdict::noisy, Verdict::warn,
+    Verdict::waived, Verdict::improved, Verdict::new_benchmark, Verdict::pass};
+
+inline std::size_t verdict_count(const GateResult& result, Verdict verdict) {
+  const auto found = result.counts.by_verdict.find(verdict);
+  return found == result.counts.by_verdict.end() ? 0 : found->second;
+}
+
+// The gate passed exactly when its exit code is 0 (warnings allowed).
+inline bool gate_passed(const GateResult& result) { return exit_code(result) == 0; }
+
+// "2 fail, 1 missing, 3 warn, 40 pass", most severe first; "no decisions" when empty.
+inline std::string format_counts(const GateResult& result) {
+  std::string text;
+  for (const Verdict verdict : k_verdict_order) {
+    const std::size_t count = verdict_count(result, verdict);
+    if (count == 0) {
+      continue;
+    }
+    if (!text.empty()) {
+      text += ", ";
+    }
+    text += format_integer(count);
+    text += ' ';
+    text += to_string(verdict);
+  }
+  return text.empty() ? std::string("no decisions") : text;
+}
+
+// "gate FAILED: 2 fail, 1 missing, 3 warn, 40 pass" or "gate passed: 40 pass".
+inline std::string format_summary(const GateResult& result) {
+  return std::string(gate_passed(result) ? "gate passed: " : "gate FAILED: ") +
+         format_counts(result);
+}
+
+// A CSS class / identifier for a verdict that never depends on how it is spelt for people.
+inline std::string_view verdict_slug(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      return "pass";
+    case Verdict::warn:
+      return "warn";
+    case Verdict::fail:
+      return "fail";
+    case Verdict::improved:
+      return "improved";
+    case Verdict::new_benchmark:
+      return "new";
+    case Verdict::missing:
+      return "missing";
+    case Verdict::noisy:
+      return "noisy";
+    case Verdict::waived:
+      return "waived";
+    case Verdict::error:
+      return "error";
+  }
+  return "error";
+}
+
+inline std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
+  }
+  return "error";
+}
+
+// ANSI SGR sequence for a verdict in the terminal table; reset with k_ansi_reset.
+inline constexpr std::string_view k_ansi_reset = "\x1b[0m";
+inline std::string_view ansi_colour(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::fail:
+    case Verdict::missing:
+    case Verdict::error:
+      return "\x1b[1;31m";  // bold red
+    case Verdict::warn:
+    case Verdict::noisy:
+      return "\x1b[33m";  // yellow
+    case Verdict::improved:
+      return "\x1b[1;32m";  // bold green
+    case Verdict::pass:
+      return "\x1b[32m";  // green
+    case Verdict::new_benchmark:
+      return "\x1b[36m";  // cyan
+    case Verdict::waived:
+      return "\x1b[35m";  // magenta
+  }
+  return "";
+}
+
+// "benchmark-level" decisions (missing, new, an errored benchmark) have no metric; reports
+// show this instead of an empty cell.
+inline constexpr std::string_view k_no_value = "-";
+
+}  // namespace perfgate::detail

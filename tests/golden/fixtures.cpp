@@ -1,0 +1,258 @@
+#include "fixtures.hpp"
+
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace perfgate::golden {
+
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double k_infinity = std::numeric_limits<double>::infinity();
+
+SampleSummary samples(std::size_t n, double p50, double p95, double p99, double mean) {
+  SampleSummary summary;
+  summary.n = n;
+  summary.min = p50 * 0.97;
+  summary.p50 = p50;
+  summary.p95 = p95;
+  summary.p99 = p99;
+  summary.max = p99 * 1.01;
+  summary.mean = mean;
+  return summary;
+}
+
+// A relative decision on a metric with the usual numbers filled in.
+Decision relative(std::string benchmark, std::string metric, std::string unit, Direction direction,
+                  double baseline, double candidate, double limit, double warn_limit,
+                  std::string limit_text, Verdict verdict, std::string note) {
+  Decision decision;
+  decision.benchmark = std::move(benchmark);
+  decision.rule = metric + "-relative";
+  decision.metric = std::move(metric);
+  decision.kind = RuleKind::relative;
+  decision.statistic = Statistic::median;
+  decision.verdict = verdict;
+  decision.unit = std::move(unit);
+  decision.direction = direction;
+  decision.baseline = baseline;
+  decision.candidate = candidate;
+  const double change = (candidate - baseline) / baseline;
+  decision.change = change;
+  decision.limit = limit;
+  decision.warn_limit = warn_limit;
+  // Percentage points of change left before the fail limit, in the bad direction.
+  decision.headroom = direction == Direction::lower_is_better ? limit - change : limit + change;
+  decision.limit_text = std::move(limit_text);
+  decision.baseline_samples =
+      samples(10, baseline, baseline * 1.04, baseline * 1.06, baseline * 1.01);
+  decision.candidate_samples =
+      samples(10, candidate, candidate * 1.05, candidate * 1.08, candidate * 1.02);
+  decision.note = std::move(note);
+  return decision;
+}
+
+void count(GateResult& result) {
+  for (const Decision& decision : result.decisions) {
+    ++result.counts.by_verdict[decision.verdict];
+  }
+}
+
+GateResult mixed() {
+  GateResult result;
+  result.policy_name = "default";
+  result.baseline_source = "baselines/x86_64-gcc12/bm_fixed_work.json";
+  result.candidate_source = "build/perfgate-artifacts/bm_fixed_work & co.json";
+
+  // An errored benchmark: its candidate is NaN, and an infinite sample made the max infinite.
+  {
+    Decision decision;
+    decision.benchmark = "BM_Broken";
+    decision.metric = "real_time";
+    decision.rule = "real_time-relative";
+    decision.verdict = Verdict::error;
+    decision.unit = "ns";
+    decision.baseline = 812.5;
+    decision.candidate = k_nan;
+    decision.change = k_nan;
+    decision.limit = 0.10;
+    decision.warn_limit = 0.05;
+    decision.limit_text = "+10%";
+    decision.baseline_samples = samples(10, 812.5, 830.0, 841.0, 815.0);
+    decision.candidate_samples.n = 10;
+    decision.candidate_samples.p50 = k_nan;
+    decision.candidate_samples.max = k_infinity;
+    decision.candidate_samples.mean = -k_infinity;
+    decision.note = "non-finite real_time in the candidate (NaN in 3 of 10 repetitions)";
+    result.decisions.push_back(decision);
+  }
+  result.decisions.push_back(relative(
+      "BM_Copy/1024", "bytes_per_second", "B/s", Direction::higher_is_better, 8.1e9, 9.3e9, 0.10,
+      0.05, "-10%", Verdict::improved, "bytes_per_second +14.8% better than the baseline"));
+  {
+    Decision decision = relative("BM_Copy/1024", "real_time", "ns", Direction::lower_is_better,
+                                 1234.5, 1250.1, 0.10, 0.05, "+10%", Verdict::pass, "");
+    decision.change_low = -0.005;
+    decision.change_high = 0.031;
+    decision.method = "hl-exact-rank";
+    decision.mde = 0.021;
+    decision.p_value = 0.93;
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision;
+    decision.benchmark = "BM_Errors";
+    decision.metric = "counter:errors";
+    decision.rule = "errors-zero";
+    decision.kind = RuleKind::zero;
+    decision.statistic = Statistic::max;
+    decision.verdict = Verdict::fail;
+    decision.baseline = 0;
+    decision.candidate = 3;
+    decision.limit = 0;
+    decision.limit_text = "== 0";
+    decision.baseline_samples = samples(10, 0, 0, 0, 0);
+    decision.candidate_samples = samples(10, 0, 2, 3, 0.6);
+    decision.note = "counter:errors must be 0 in every repetition; max is 3";
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision;
+    decision.benchmark = "BM_Gone";
+    decision.verdict = Verdict::missing;
+    decision.baseline_samples.n = 10;
+    decision.note = "in the baseline but not in the results";
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision;
+    decision.benchmark = "BM_Latency/real_time";
+    decision.metric = "real_time";
+    decision.rule = "p95-slo";
+    decision.kind = RuleKind::absolute;
+    decision.statistic = Statistic::p95;
+    decision.verdict = Verdict::warn;
+    decision.unit = "ns";
+    decision.baseline = 4.31e8;
+    decision.candidate = 4.6e8;
+    decision.change = (4.6e8 - 4.31e8) / 4.31e8;
+    decision.limit = 5e8;
+    decision.warn_limit = 4.5e8;
+    decision.headroom = 0.08;
+    decision.limit_text = "< 500 ms";
+    decision.baseline_samples = samples(20, 4.1e8, 4.31e8, 4.4e8, 4.15e8);
+    decision.candidate_samples = samples(20, 4.4e8, 4.6e8, 4.7e8, 4.45e8);
+    decision.note = "p95 460 ms is above the warn limit 450 ms (SLO_P95_MS=500)";
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision;
+    decision.benchmark = "BM_MinReps";
+    decision.rule = "min-repetitions";
+    decision.kind = RuleKind::min_repetitions;
+    decision.verdict = Verdict::error;
+    decision.candidate = 2;
+    decision.limit = 5;
+    decision.limit_text = ">= 5 repetitions";
+    decision.candidate_samples.n = 2;
+    decision.baseline_samples.n = 10;
+    decision.note = "2 repetitions, the policy asks for at least 5";
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision;
+    decision.benchmark = "BM_New/8";
+    decision.verdict = Verdict::new_benchmark;
+    decision.candidate_samples.n = 10;
+    decision.note = "not in the baseline; record one with 'perfgate baseline update'";
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision = relative("BM_Noisy", "cpu_time", "ns", Direction::lower_is_better, 15200,
+                                 16100, 0.10, 0.05, "+10%", Verdict::noisy,
+                                 "CI [-20.0%, +31.0%] is wider than the limit: cannot gate");
+    decision.change_low = -0.20;
+    decision.change_high = 0.31;
+    decision.method = "hl-normal-rank";
+    decision.mde = k_infinity;  // the repetitions cannot reach the gate's level at all
+    decision.p_value = 0.41;
+    result.decisions.push_back(decision);
+  }
+  {
+    // A name that needs escaping everywhere: | for Markdown, " and , for CSV, < > & for XML.
+    Decision decision =
+        relative("BM_Parse<std::string, \"a|b\">/8", "real_time", "ns", Direction::lower_is_better,
+                 2.0e6, 2.6e6, 0.15, 0.05, "+15%", Verdict::fail,
+                 "median real_time +30.0% > +15% (fail);\nsee \"perf|log\" <1>");
+    decision.change_low = 0.25;
+    decision.change_high = 0.35;
+    decision.method = "hl-exact-rank";
+    decision.mde = 0.03;
+    decision.p_value = 0.00042;
+    result.decisions.push_back(decision);
+  }
+  {
+    Decision decision =
+        relative("BM_Threads/threads:4", "items_per_second", "items/s", Direction::higher_is_better,
+                 1.23e7, 1.15e7, 0.10, 0.05, "-10%", Verdict::warn,
+                 "items_per_second -6.5%, beyond the warn limit -5%");
+    decision.method = "sequential:hl-run-to-run-t";
+    decision.undecided = true;
+    result.decisions.push_back(decision);
+  }
+  result.decisions.push_back(relative("BM_Waived", "real_time", "ns", Direction::lower_is_better,
+                                      999.7, 1180.0, 0.10, 0.05, "+10%", Verdict::waived,
+                                      "waived until 2031-01-01: known regression (PERF-42)"));
+  count(result);
+  result.next_repetitions = 20;  // BM_Threads is undecided
+
+  Diagnostic scaling;
+  scaling.severity = Severity::warning;
+  scaling.file = "build/perfgate-artifacts/bm_fixed_work & co.json";
+  scaling.line = 7;
+  scaling.pointer = "/context/cpu_scaling_enabled";
+  scaling.message = "CPU frequency scaling is enabled; timings may be noisy";
+  scaling.hint = "run 'cpupower frequency-set --governor performance'";
+  result.notes.push_back(scaling);
+  Diagnostic waiver;
+  waiver.severity = Severity::note;
+  waiver.message = "1 waiver applied (PERF-42, expires 2031-01-01)";
+  result.notes.push_back(waiver);
+  return result;
+}
+
+GateResult all_pass() {
+  GateResult result;
+  result.policy_name = "smoke";
+  result.baseline_source = "baselines/x86_64-gcc12/bm_counters.json";
+  result.candidate_source = "build/perfgate-artifacts/bm_counters.json";
+  result.decisions.push_back(relative("BM_Hash/64", "cpu_time", "ns", Direction::lower_is_better,
+                                      48.25, 47.9, 0.10, 0.05, "+10%", Verdict::pass, ""));
+  result.decisions.push_back(relative("BM_Hash/64", "real_time", "ns", Direction::lower_is_better,
+                                      48.5, 48.1, 0.10, 0.05, "+10%", Verdict::pass, ""));
+  result.decisions.push_back(relative("BM_Sort/1048576", "items_per_second", "items/s",
+                                      Direction::higher_is_better, 8.4e7, 8.52e7, 0.10, 0.05,
+                                      "-10%", Verdict::pass, ""));
+  result.decisions.push_back(relative("BM_Sort/1048576", "real_time", "ns",
+                                      Direction::lower_is_better, 1.2483e7, 1.2301e7, 0.10, 0.05,
+                                      "+10%", Verdict::pass, ""));
+  count(result);
+  return result;
+}
+
+GateResult empty() {
+  GateResult result;
+  result.policy_name = "default";
+  result.baseline_source = "baselines/x86_64-gcc12/bm_empty.json";
+  result.candidate_source = "build/perfgate-artifacts/bm_empty.json";
+  return result;
+}
+
+}  // namespace
+
+std::vector<Case> cases() {
+  return {{"mixed", mixed()}, {"all_pass", all_pass()}, {"empty", empty()}};
+}
+
+}  // namespace perfgate::golden

@@ -1,0 +1,433 @@
+// Unit tests for perfgate::stats. Fixed inputs only; the one randomized test uses a
+// fixed seed and checks a property with a wide tolerance, so it is deterministic.
+#include <perfgate/statistics.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+namespace ps = perfgate::stats;
+
+namespace {
+
+std::vector<double> scaled(const std::vector<double>& values, double factor) {
+  std::vector<double> out;
+  out.reserve(values.size());
+  for (const double v : values) {
+    out.push_back(v * factor);
+  }
+  return out;
+}
+
+std::vector<double> exp_of(const std::vector<double>& values) {
+  std::vector<double> out;
+  out.reserve(values.size());
+  for (const double v : values) {
+    out.push_back(std::exp(v));
+  }
+  return out;
+}
+
+// Deterministic, slightly irregular positive samples around `center`.
+std::vector<double> spread_around(double center, std::size_t n, double relative_step) {
+  std::vector<double> out;
+  std::size_t stride = 7;
+  while (std::gcd(stride, n) != 1) {
+    stride += 2;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double k = static_cast<double>((i * stride) % n) - static_cast<double>(n) / 2.0;
+    out.push_back(center * (1.0 + relative_step * k));
+  }
+  return out;
+}
+
+double sum(const std::vector<double>& values) {
+  return std::accumulate(values.begin(), values.end(), 0.0);
+}
+
+}  // namespace
+
+TEST(Statistics, MedianOfOddAndEvenSizes) {
+  EXPECT_DOUBLE_EQ(ps::median({3.0, 1.0, 2.0}), 2.0);
+  EXPECT_DOUBLE_EQ(ps::median({4.0, 1.0, 3.0, 2.0}), 2.5);
+  EXPECT_TRUE(std::isnan(ps::median({})));
+}
+
+TEST(Statistics, MadSigmaIsScaledMedianAbsoluteDeviation) {
+  // deviations from median 3: 2,1,0,1,2 -> MAD 1
+  EXPECT_NEAR(ps::mad_sigma({1.0, 2.0, 3.0, 4.0, 5.0}), 1.482602218505602, 1e-12);
+  EXPECT_DOUBLE_EQ(ps::mad_sigma({7.0}), 0.0);
+}
+
+TEST(Statistics, LogValuesRejectsNonPositiveSamples) {
+  EXPECT_THROW(ps::log_values({1.0, 0.0}), std::invalid_argument);
+  EXPECT_THROW(ps::log_values({-1.0}), std::invalid_argument);
+  EXPECT_NEAR(ps::log_values({std::exp(2.0)})[0], 2.0, 1e-12);
+}
+
+TEST(Statistics, HodgesLehmannTwoSampleIsMedianOfPairwiseDifferences) {
+  // differences 3,4,5,2,3,4,1,2,3 -> median 3
+  EXPECT_DOUBLE_EQ(ps::hodges_lehmann_shift({1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}), 3.0);
+}
+
+TEST(Statistics, HodgesLehmannOneSampleIsMedianOfWalshAverages) {
+  // Walsh averages of {1,2,3}: 1,1.5,2,2,2.5,3 -> 2
+  EXPECT_DOUBLE_EQ(ps::hodges_lehmann_one_sample({1.0, 2.0, 3.0}), 2.0);
+  // An outlier barely moves it: {1,2,3,100}
+  EXPECT_LT(ps::hodges_lehmann_one_sample({1.0, 2.0, 3.0, 100.0}), 3.0);
+}
+
+TEST(Statistics, MannWhitneyNullMatchesEnumeration) {
+  const std::vector<double> pmf22 = ps::mann_whitney_null_pmf(2, 2);
+  ASSERT_EQ(pmf22.size(), 5U);
+  const double expected[] = {1.0 / 6, 1.0 / 6, 2.0 / 6, 1.0 / 6, 1.0 / 6};
+  for (std::size_t u = 0; u < 5; ++u) {
+    EXPECT_NEAR(pmf22[u], expected[u], 1e-15);
+  }
+  // Brute force for 3 vs 4: U = sum over the 3 "x" positions of the number of y below.
+  std::vector<double> counts(13, 0.0);
+  for (unsigned mask = 0; mask < (1U << 7U); ++mask) {
+    if (__builtin_popcount(mask) != 3) {
+      continue;
+    }
+    std::size_t u = 0;
+    std::size_t y_below = 0;
+    for (unsigned bit = 0; bit < 7; ++bit) {
+      if ((mask >> bit) & 1U) {
+        u += y_below;
+      } else {
+        ++y_below;
+      }
+    }
+    counts[u] += 1.0;
+  }
+  const std::vector<double> pmf34 = ps::mann_whitney_null_pmf(3, 4);
+  for (std::size_t u = 0; u < counts.size(); ++u) {
+    EXPECT_NEAR(pmf34[u], counts[u] / 35.0, 1e-14) << "u=" << u;
+  }
+  EXPECT_NEAR(sum(ps::mann_whitney_null_pmf(30, 40)), 1.0, 1e-12);
+}
+
+TEST(Statistics, SignedRankNullMatchesEnumeration) {
+  const std::vector<double> pmf = ps::signed_rank_null_pmf(3);
+  const double expected[] = {1, 1, 1, 2, 1, 1, 1};
+  for (std::size_t t = 0; t < 7; ++t) {
+    EXPECT_NEAR(pmf[t], expected[t] / 8.0, 1e-15);
+  }
+  EXPECT_NEAR(sum(ps::signed_rank_null_pmf(25)), 1.0, 1e-12);
+}
+
+TEST(Statistics, MinimumAttainablePValues) {
+  EXPECT_NEAR(ps::mann_whitney_min_p(2, 2), 1.0 / 6.0, 1e-12);
+  EXPECT_NEAR(ps::mann_whitney_min_p(10, 10), 1.0 / 184756.0, 1e-15);
+  EXPECT_DOUBLE_EQ(ps::signed_rank_min_p(10), 1.0 / 1024.0);
+  EXPECT_TRUE(ps::is_insufficient(ps::mann_whitney_min_p(2, 2), 0.01));
+  EXPECT_FALSE(ps::is_insufficient(ps::mann_whitney_min_p(5, 5), 0.01));
+}
+
+TEST(Statistics, TwoVersusTwoCannotReachOnePercentAndSaysInsufficient) {
+  ps::ComparisonOptions options;
+  options.alpha = 0.01;
+  options.margin = 0.05;
+  const ps::ComparisonResult r = ps::compare_independent({100.0, 101.0}, {200.0, 201.0}, options);
+  EXPECT_NEAR(r.p_worse, 1.0 / 6.0, 1e-12);
+  EXPECT_EQ(r.verdict, ps::Outcome::insufficient);
+  EXPECT_TRUE(std::isinf(r.mde));
+  EXPECT_TRUE(r.noisy);
+}
+
+TEST(Statistics, ExactMannWhitneyPValueForCompleteSeparation) {
+  ps::ComparisonOptions options;
+  options.margin = 0.0;
+  const std::vector<double> base = {100, 101, 102, 103, 104};
+  const std::vector<double> cand = {120, 121, 122, 123, 124};
+  const ps::ComparisonResult r = ps::compare_independent(base, cand, options);
+  EXPECT_EQ(r.method, ps::Method::exact_rank);
+  EXPECT_NEAR(r.p_worse, 1.0 / 252.0, 1e-12);
+  EXPECT_EQ(r.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, RatioOfAPureScaleChangeIsRecoveredExactly) {
+  const std::vector<double> base = spread_around(1000.0, 12, 0.004);
+  const ps::ComparisonResult r =
+      ps::compare_independent(base, scaled(base, 1.04), ps::ComparisonOptions{});
+  EXPECT_NEAR(r.ratio, 1.04, 1e-12);
+  EXPECT_LE(r.ratio_ci.lower, 1.04);
+  EXPECT_GE(r.ratio_ci.upper, 1.04);
+}
+
+TEST(Statistics, ChangeSmallerThanMarginIsNotAFailure) {
+  const std::vector<double> base = spread_around(1000.0, 20, 0.001);
+  ps::ComparisonOptions options;
+  options.margin = 0.05;
+  const ps::ComparisonResult small = ps::compare_independent(base, scaled(base, 1.02), options);
+  EXPECT_NE(small.verdict, ps::Outcome::fail);
+  EXPECT_EQ(small.verdict, ps::Outcome::pass);  // interval entirely below +5 %
+  const ps::ComparisonResult large = ps::compare_independent(base, scaled(base, 1.10), options);
+  EXPECT_EQ(large.verdict, ps::Outcome::fail);
+  EXPECT_LT(large.p_worse, 1e-6);
+}
+
+TEST(Statistics, DirectionHigherIsBetterForThroughput) {
+  const std::vector<double> base = spread_around(5000.0, 15, 0.001);
+  ps::ComparisonOptions options;
+  options.margin = 0.10;
+  options.direction = perfgate::Direction::higher_is_better;
+  EXPECT_EQ(ps::compare_independent(base, scaled(base, 0.80), options).verdict, ps::Outcome::fail);
+  EXPECT_EQ(ps::compare_independent(base, scaled(base, 1.25), options).verdict, ps::Outcome::pass);
+  options.direction = perfgate::Direction::lower_is_better;
+  EXPECT_EQ(ps::compare_independent(base, scaled(base, 0.80), options).verdict, ps::Outcome::pass);
+  EXPECT_NEAR(ps::practical_log_margin(0.10, perfgate::Direction::higher_is_better), -std::log(0.9),
+              1e-15);
+  EXPECT_NEAR(ps::practical_log_margin(0.10, perfgate::Direction::lower_is_better), std::log(1.1),
+              1e-15);
+}
+
+TEST(Statistics, LargeSamplesUseNormalApproximationCloseToExact) {
+  const std::vector<double> base = spread_around(100.0, 70, 0.0011);
+  const std::vector<double> cand = spread_around(100.5, 70, 0.0013);
+  ps::ComparisonOptions options;
+  options.margin = 0.0;
+  options.screen_k = 0.0;
+  const ps::ComparisonResult normal = ps::compare_independent(base, cand, options);
+  options.exact_max_cells = 10000;
+  const ps::ComparisonResult exact = ps::compare_independent(base, cand, options);
+  EXPECT_EQ(normal.method, ps::Method::normal_rank);
+  EXPECT_EQ(exact.method, ps::Method::exact_rank);
+  EXPECT_NEAR(normal.p_worse, exact.p_worse, 0.01);
+  EXPECT_NEAR(normal.shift_ci.lower, exact.shift_ci.lower, 5e-4);
+}
+
+TEST(Statistics, SlowOutlierIsScreenedFromTheRankTest) {
+  std::vector<double> base = spread_around(100.0, 10, 0.002);
+  base[3] = 250.0;  // one interference outlier in the baseline
+  const std::vector<double> cand = scaled(spread_around(100.0, 10, 0.002), 1.10);
+  ps::ComparisonOptions options;
+  options.margin = 0.025;
+  const ps::ComparisonResult screened = ps::compare_independent(base, cand, options);
+  EXPECT_EQ(screened.screened, 1U);
+  EXPECT_NEAR(screened.p_worse, ps::mann_whitney_min_p(9, 10), 1e-12);
+  options.screen_k = 0.0;
+  const ps::ComparisonResult raw = ps::compare_independent(base, cand, options);
+  EXPECT_EQ(raw.screened, 0U);
+  EXPECT_GT(raw.p_worse, 10.0 * screened.p_worse);
+}
+
+TEST(Statistics, PairedUsesWalshAveragesAndExactSignedRankInterval) {
+  // log ratios 1..5: Walsh median 3; at 90 % the exact interval is [min, max] Walsh.
+  const std::vector<double> reference(5, 1.0);
+  const std::vector<double> candidate = exp_of({1.0, 2.0, 3.0, 4.0, 5.0});
+  ps::ComparisonOptions options;
+  options.confidence = 0.90;
+  options.margin = 0.0;
+  const ps::ComparisonResult r = ps::compare_paired(reference, candidate, options);
+  EXPECT_NEAR(r.shift, 3.0, 1e-12);
+  EXPECT_NEAR(r.ratio_ci.lower, std::exp(1.0), 1e-9);
+  EXPECT_NEAR(r.ratio_ci.upper, std::exp(5.0), 1e-9);
+  EXPECT_NEAR(r.p_worse, 1.0 / 32.0, 1e-15);
+  EXPECT_THROW(ps::compare_paired({1.0, 2.0}, {1.0}, options), std::invalid_argument);
+}
+
+TEST(Statistics, PairedCancelsACommonDriftThatBreaksTheTwoSampleView) {
+  // Strong drift shared by each pair; candidate 8 % slower in every pair.
+  std::vector<double> reference;
+  std::vector<double> candidate;
+  for (std::size_t i = 0; i < 14; ++i) {
+    const double drift = 1.0 + 0.05 * static_cast<double>(i % 7);
+    const double wiggle = 1.0 + 0.001 * static_cast<double>((i * 5U) % 3U);
+    reference.push_back(100.0 * drift);
+    candidate.push_back(108.0 * drift * wiggle);
+  }
+  ps::ComparisonOptions options;
+  options.margin = 0.03;
+  const ps::ComparisonResult paired = ps::compare_paired(reference, candidate, options);
+  EXPECT_EQ(paired.verdict, ps::Outcome::fail);
+  EXPECT_NEAR(paired.ratio, 1.08, 0.002);
+  const ps::ComparisonResult unpaired = ps::compare_independent(reference, candidate, options);
+  EXPECT_NE(unpaired.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, SingleRunPerSideFallsBackToWithinRunComparison) {
+  const std::vector<double> base = spread_around(100.0, 8, 0.003);
+  const std::vector<double> cand = spread_around(103.0, 8, 0.003);
+  const ps::ComparisonOptions options;
+  const ps::ComparisonResult grouped = ps::compare_grouped({base}, {cand}, options);
+  const ps::ComparisonResult flat = ps::compare_independent(base, cand, options);
+  EXPECT_EQ(grouped.method, flat.method);
+  EXPECT_DOUBLE_EQ(grouped.p_worse, flat.p_worse);
+  EXPECT_DOUBLE_EQ(grouped.shift_ci.upper, flat.shift_ci.upper);
+}
+
+TEST(Statistics, RunToRunVariationWidensTheInterval) {
+  // Four baseline runs with offsets -4 %, +5 %, 0 %, +2 %, tight within runs;
+  // the candidate run sits 6 % above the first baseline run.
+  const double offsets[] = {0.96, 1.05, 1.00, 1.02};
+  std::vector<std::vector<double>> baseline;
+  for (const double offset : offsets) {
+    baseline.push_back(spread_around(100.0 * offset, 10, 0.001));
+  }
+  const std::vector<std::vector<double>> candidate = {spread_around(100.0 * 1.06, 10, 0.001)};
+  ps::ComparisonOptions options;
+  options.margin = 0.02;
+  const ps::ComparisonResult grouped = ps::compare_grouped(baseline, candidate, options);
+  EXPECT_EQ(grouped.method, ps::Method::random_effects);
+  EXPECT_NEAR(grouped.df, 3.0, 1e-12);
+  EXPECT_GT(grouped.between_run_sd, 0.02);
+  EXPECT_NE(grouped.verdict, ps::Outcome::fail);  // within run-to-run noise
+  // Treating all baseline repetitions as independent would declare a failure.
+  std::vector<double> pooled;
+  for (const auto& run : baseline) {
+    pooled.insert(pooled.end(), run.begin(), run.end());
+  }
+  const ps::ComparisonResult naive = ps::compare_independent(pooled, candidate[0], options);
+  EXPECT_EQ(naive.verdict, ps::Outcome::fail);
+  EXPECT_GT(grouped.ratio_ci.upper - grouped.ratio_ci.lower,
+            3.0 * (naive.ratio_ci.upper - naive.ratio_ci.lower));
+  // A known run-to-run floor is honoured even with a single run per side.
+  options.min_between_run_sd = 0.03;
+  const ps::ComparisonResult floored = ps::compare_grouped({baseline[2]}, candidate, options);
+  EXPECT_EQ(floored.method, ps::Method::random_effects);
+  EXPECT_NEAR(floored.between_run_sd, 0.03, 1e-12);
+  EXPECT_NE(floored.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, MinimumDetectableEffectAndNoisyFlag) {
+  const double mde =
+      ps::minimum_detectable_effect(0.01, 0.0, 0.05, 0.80, perfgate::Direction::lower_is_better);
+  EXPECT_NEAR(mde, std::expm1((1.6448536269514722 + 0.8416212335729143) * 0.01), 1e-9);
+  EXPECT_TRUE(ps::is_noisy(mde, 0.02));
+  EXPECT_FALSE(ps::is_noisy(mde, 0.03));
+  const double t_mde =
+      ps::minimum_detectable_effect(0.01, 4.0, 0.05, 0.80, perfgate::Direction::lower_is_better);
+  EXPECT_GT(t_mde, mde);
+  const double drop =
+      ps::minimum_detectable_effect(0.01, 0.0, 0.05, 0.80, perfgate::Direction::higher_is_better);
+  EXPECT_LT(drop, mde);
+  EXPECT_DOUBLE_EQ(
+      ps::minimum_detectable_effect(0.0, 0.0, 0.05, 0.8, perfgate::Direction::lower_is_better),
+      0.0);
+}
+
+TEST(Statistics, HolmAdjustmentMatchesHandComputation) {
+  const std::vector<double> adjusted = ps::holm_adjust({0.01, 0.04, 0.03, 0.005});
+  ASSERT_EQ(adjusted.size(), 4U);
+  EXPECT_NEAR(adjusted[0], 0.03, 1e-15);
+  EXPECT_NEAR(adjusted[1], 0.06, 1e-15);
+  EXPECT_NEAR(adjusted[2], 0.06, 1e-15);
+  EXPECT_NEAR(adjusted[3], 0.02, 1e-15);
+  EXPECT_TRUE(ps::holm_adjust({}).empty());
+  EXPECT_DOUBLE_EQ(ps::holm_adjust({std::nan(""), 0.5})[0], 1.0);
+}
+
+TEST(Statistics, ConditionalHolmDropsClearlyConservativePValues) {
+  const std::vector<double> adjusted = ps::conditional_holm_adjust({0.6, 0.01, 0.2}, 0.5);
+  EXPECT_DOUBLE_EQ(adjusted[0], 1.0);
+  EXPECT_NEAR(adjusted[1], 0.04, 1e-15);
+  EXPECT_NEAR(adjusted[2], 0.4, 1e-15);
+  const std::vector<double> plain = ps::conditional_holm_adjust({0.6, 0.01, 0.2}, 1.0);
+  EXPECT_EQ(plain, ps::holm_adjust({0.6, 0.01, 0.2}));
+}
+
+TEST(Statistics, ApplyHolmAssignsGateVerdicts) {
+  const std::vector<double> base = spread_around(1000.0, 10, 0.001);
+  ps::ComparisonOptions options;
+  options.margin = 0.05;
+  std::vector<ps::ComparisonResult> results;
+  results.push_back(
+      ps::compare_independent(base, scaled(base, 1.30), options));  // clear regression
+  results.push_back(ps::compare_independent(base, scaled(base, 1.00), options));  // unchanged
+  results.push_back(ps::compare_independent({1.0, 1.1}, {1.5, 1.6}, options));    // 2 vs 2
+  const ps::GateSummary summary = ps::apply_holm(results, 0.05);
+  EXPECT_TRUE(summary.gate_failed);
+  EXPECT_EQ(summary.failed, 1U);
+  EXPECT_EQ(results[0].verdict, ps::Outcome::fail);
+  EXPECT_NEAR(results[0].p_adjusted, 3.0 * results[0].p_worse, 1e-15);
+  EXPECT_EQ(results[1].verdict, ps::Outcome::pass);
+  EXPECT_EQ(results[2].verdict, ps::Outcome::insufficient);
+}
+
+TEST(Statistics, SpendingLevelsSumToAlpha) {
+  const std::vector<std::size_t> looks = {5, 10, 15, 20};
+  const std::vector<double> bonferroni =
+      ps::spending_levels(looks, 0.04, ps::SpendingScheme::bonferroni);
+  for (const double level : bonferroni) {
+    EXPECT_DOUBLE_EQ(level, 0.01);
+  }
+  for (const ps::SpendingScheme scheme :
+       {ps::SpendingScheme::pocock, ps::SpendingScheme::obrien_fleming}) {
+    const std::vector<double> levels = ps::spending_levels(looks, 0.01, scheme);
+    EXPECT_NEAR(sum(levels), 0.01, 1e-15);
+    for (const double level : levels) {
+      EXPECT_GE(level, 0.0);
+    }
+  }
+  const std::vector<double> obf =
+      ps::spending_levels(looks, 0.01, ps::SpendingScheme::obrien_fleming);
+  EXPECT_LT(obf[0], 1e-4);  // almost nothing spent at the first look
+  EXPECT_THROW(ps::spending_levels({5, 5}, 0.01, ps::SpendingScheme::pocock),
+               std::invalid_argument);
+}
+
+TEST(Statistics, SequentialStepDecides) {
+  ps::SequentialPlan plan;
+  plan.looks = {6, 12};
+  plan.alpha = 0.01;
+  plan.scheme = ps::SpendingScheme::bonferroni;
+  plan.test = ps::SequentialTest::signed_rank;
+  ps::ComparisonOptions options;
+  options.margin = 0.05;
+
+  const std::vector<double> reference = spread_around(100.0, 12, 0.002);
+  std::vector<double> same;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    same.push_back(reference[i] * (1.0 + 0.0005 * static_cast<double>(i % 3) - 0.0005));
+  }
+  const std::vector<double> first_ref(reference.begin(), reference.begin() + 6);
+  const std::vector<double> first_same(same.begin(), same.begin() + 6);
+  EXPECT_EQ(ps::sequential_step(first_ref, first_same, plan, options).decision,
+            ps::SequentialDecision::decided_pass);
+
+  const std::vector<double> slower = scaled(reference, 1.25);
+  const std::vector<double> first_slow(slower.begin(), slower.begin() + 6);
+  // 2^-6 = 0.0156 > 0.005: cannot fail yet, keep going.
+  EXPECT_EQ(ps::sequential_step(first_ref, first_slow, plan, options).decision,
+            ps::SequentialDecision::continue_sampling);
+  EXPECT_EQ(ps::sequential_step(reference, slower, plan, options).decision,
+            ps::SequentialDecision::decided_fail);
+
+  plan.looks = {3, 5};
+  const std::vector<double> r5(reference.begin(), reference.begin() + 5);
+  const std::vector<double> s5(slower.begin(), slower.begin() + 5);
+  EXPECT_EQ(ps::sequential_step(r5, s5, plan, options).decision,
+            ps::SequentialDecision::insufficient);
+  EXPECT_THROW(ps::sequential_step(first_ref, first_slow, plan, options), std::invalid_argument);
+}
+
+TEST(Statistics, MosesIntervalCoverageOnSeededLognormalData) {
+  std::mt19937_64 engine(12345);
+  std::normal_distribution<double> normal(0.0, 0.05);
+  ps::ComparisonOptions options;
+  options.confidence = 0.90;
+  std::size_t covered = 0;
+  const std::size_t replications = 400;
+  for (std::size_t rep = 0; rep < replications; ++rep) {
+    std::vector<double> base;
+    std::vector<double> cand;
+    for (std::size_t i = 0; i < 8; ++i) {
+      base.push_back(std::exp(normal(engine)));
+      cand.push_back(1.07 * std::exp(normal(engine)));
+    }
+    const ps::ComparisonResult r = ps::compare_independent(base, cand, options);
+    covered += (r.ratio_ci.lower <= 1.07 && 1.07 <= r.ratio_ci.upper) ? 1U : 0U;
+  }
+  const double coverage = static_cast<double>(covered) / static_cast<double>(replications);
+  EXPECT_GT(coverage, 0.85);
+  EXPECT_LT(coverage, 0.96);
+}
