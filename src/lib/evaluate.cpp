@@ -224,7 +224,12 @@ class Evaluator {
         add_missing(base);
         continue;
       }
+      const std::size_t before = m_decisions.size();
       compare(base, *found->second, crosses_thread_timing_change, baseline, candidate);
+      if (m_decisions.size() == before && !found->second->metrics.empty()) {
+        m_ungated.push_back(base.name);
+      }
+      ++m_compared;
     }
     for (const auto& cand : candidate.benchmarks) {
       if (in_baseline.count(cand.name) == 0) {
@@ -232,6 +237,7 @@ class Evaluator {
       }
     }
 
+    report_ungated(result);
     decide_statistically(result);
     std::stable_sort(m_decisions.begin(), m_decisions.end(),
                      [](const Decision& a, const Decision& b) {
@@ -911,8 +917,39 @@ class Evaluator {
                                      : ", the paired lane (perfgate gate --reference)") +
            ", or gate instruction counts (docs/statistics.md)";
   }
+  // Benchmarks on both sides that no rule applied to are said, never silently passed; a gate in
+  // which no rule applied to anything checked nothing and is an error.
+  void report_ungated(GateResult& result) {
+    if (m_ungated.empty()) {
+      return;
+    }
+    if (m_ungated.size() == m_compared) {
+      Decision& d = m_decisions.emplace_back();
+      d.verdict = Verdict::error;
+      d.note = "the policy \"" + m_policy.name + "\" gated nothing: none of its rules applies to any "
+               "metric of the " + std::to_string(m_compared) +
+               " benchmark(s) present on both sides; check the rules' \"benchmarks\" patterns "
+               "and metric names";
+      return;
+    }
+    std::string names;
+    for (std::size_t i = 0; i < m_ungated.size() && i < 5; ++i) {
+      names += (i == 0 ? "" : ", ") + m_ungated[i];
+    }
+    if (m_ungated.size() > 5) {
+      names += ", ...";
+    }
+    Diagnostic note;
+    note.severity = Severity::warning;
+    note.message = std::to_string(m_ungated.size()) + " benchmark(s) matched no rule of policy \"" +
+                   m_policy.name + "\" and are not gated: " + names;
+    result.notes.push_back(std::move(note));
+  }
+
   const Policy& m_policy;
   const EvaluateOptions& m_options;
+  std::vector<std::string> m_ungated;
+  std::size_t m_compared = 0;
   std::vector<std::regex> m_patterns;
   std::vector<bool> m_match_all;  // ".*": skip the regex engine on the hot path
   std::vector<Decision> m_decisions;

@@ -365,3 +365,34 @@ TEST(EvaluateStatistics, SequentialLooksContinueThenDecide) {
 }
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+TEST(Evaluate, APolicyThatGatesNothingIsAnError) {
+  const Policy policy = policy_from(R"({"schema": "perfgate.policy/1", "name": "n", "rules": [
+      {"metric": "counter:absent", "zero": true}]})");
+  const RunSet both = runs({make("BM_a", {1, 2, 3})});
+  const GateResult result = evaluate(both, both, policy);
+  ASSERT_EQ(result.decisions.size(), 1U);
+  EXPECT_EQ(result.decisions[0].verdict, Verdict::error);
+  EXPECT_EQ(result.decisions[0].note,
+            "the policy \"n\" gated nothing: none of its rules applies to any metric of the 1 "
+            "benchmark(s) present on both sides; check the rules' \"benchmarks\" patterns and "
+            "metric names");
+  EXPECT_EQ(exit_code(result), 3);
+}
+
+TEST(Evaluate, UngatedBenchmarksAreSaid) {
+  const Policy policy = policy_from(R"({"schema": "perfgate.policy/1", "name": "n", "rules": [
+      {"benchmarks": "BM_hot", "metric": "real_time", "relative": {"fail": "+10%"}}]})");
+  const RunSet both = runs({make("BM_hot", {1}), make("BM_cold", {1})});
+  const GateResult result = evaluate(both, both, policy);
+  ASSERT_EQ(result.notes.size(), 1U);
+  EXPECT_EQ(result.notes[0].message,
+            "1 benchmark(s) matched no rule of policy \"n\" and are not gated: BM_cold");
+  EXPECT_EQ(exit_code(result), 0);
+}
+
+}  // namespace
+}  // namespace perfgate
