@@ -11,6 +11,8 @@
 #include <perfgate/model.hpp>
 
 #include <cstddef>
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace perfgate::stats {
@@ -58,6 +60,20 @@ struct Interval {
   double upper = 0.0;
 };
 
+// Exact null distributions, computed once per size and kept: a gate compares thousands of
+// benchmarks with the same repetition counts. Not synchronised: one cache per thread, e.g. one
+// per evaluate() call (the library keeps no global state). References stay valid as long as the
+// cache lives.
+class NullDistributionCache {
+ public:
+  const std::vector<double>& mann_whitney(std::size_t n1, std::size_t n2);  // mann_whitney_null_pmf
+  const std::vector<double>& signed_rank(std::size_t n);                    // signed_rank_null_pmf
+
+ private:
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> m_mann_whitney;
+  std::map<std::size_t, std::vector<double>> m_signed_rank;
+};
+
 struct ComparisonOptions {
   double margin = 0.05;  // practical margin, relative (0.05 = 5 %)
   Direction direction = Direction::lower_is_better;
@@ -67,6 +83,8 @@ struct ComparisonOptions {
   std::size_t exact_max_cells =
       4000;  // exact null distribution if n1*n2 (or n(n+1)/2) <= this and no ties
   double min_between_run_sd = 0.0;  // optional known floor for run-to-run sd (log scale)
+  // Where exact null distributions are memoised (not owned); nullptr computes each one afresh.
+  NullDistributionCache* null_cache = nullptr;
   // Label-blind screening of slow-side outliers for the rank tests: pooled values above
   // pooled median + screen_k * pooled MAD-sigma are left out of the test statistic
   // (at most 10 % of the values; 0 disables). Estimates and intervals use all values.

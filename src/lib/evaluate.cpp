@@ -716,9 +716,14 @@ class Evaluator {
     std::vector<double> adjusted;
     std::vector<bool> undecided(m_cases.size(), false);
     const std::vector<std::size_t> looks = sequential_looks(m_options.sequential_max);
+    // The comparisons of one gate mostly share their sample sizes: each exact null distribution
+    // is computed once per evaluate() call.
+    stats::NullDistributionCache null_cache;
+    results.reserve(m_cases.size());
     for (std::size_t i = 0; i < m_cases.size(); ++i) {
       const StatisticalCase& c = m_cases[i];
       stats::ComparisonOptions options;
+      options.null_cache = &null_cache;
       options.margin = c.margin;
       options.direction = c.rule->direction;
       options.confidence = 0.95;

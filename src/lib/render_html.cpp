@@ -227,21 +227,26 @@ std::string counts_chart(const GateResult& result) {
   return svg + legend;
 }
 
-std::string cell(std::string_view css_class, const std::string& text) {
-  std::string out = "<td";
+// One table cell, appended to `out`: the escaped text, or "-" when there is none.
+void cell(std::string& out, std::string_view css_class, std::string_view text) {
+  out += "<td";
   if (!css_class.empty()) {
     out += " class=\"";
     out += css_class;
     out += '"';
   }
   out += '>';
-  out += text.empty() ? std::string(detail::k_no_value) : detail::escape_html(text);
+  if (text.empty()) {
+    out += detail::k_no_value;
+  } else {
+    detail::append_escaped_xml(out, text);
+  }
   out += "</td>";
-  return out;
 }
 
-void write_table(std::string& out, const GateResult& result, bool only_attention,
+void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool only_attention,
                  bool with_interval) {
+  std::string& out = buffer.text();
   out +=
       "<table>\n<thead><tr><th>verdict</th><th>benchmark</th><th>metric</th><th>stat</th>"
       "<th>baseline</th><th>candidate</th><th>change</th>";
@@ -255,25 +260,31 @@ void write_table(std::string& out, const GateResult& result, bool only_attention
     if (only_attention && decision.verdict == Verdict::pass) {
       continue;
     }
-    const std::string slug(detail::verdict_slug(decision.verdict));
-    out += "<tr class=\"r-" + slug + "\">";
-    out += "<td class=\"verdict v-" + slug + "\">" +
-           detail::escape_html(to_string(decision.verdict)) + "</td>";
-    out += cell("name", decision.benchmark);
-    out += cell("name", decision.metric);
-    out += cell(
-        "", decision.metric.empty() ? std::string() : std::string(to_string(decision.statistic)));
-    out += cell("num", detail::format_optional_human(decision.baseline, decision.unit));
-    out += cell("num", detail::format_optional_human(decision.candidate, decision.unit));
-    out += cell("num", decision.change ? detail::format_percent(*decision.change) : std::string());
+    const std::string_view slug = detail::verdict_slug(decision.verdict);
+    out += "<tr class=\"r-";
+    out += slug;
+    out += "\"><td class=\"verdict v-";
+    out += slug;
+    out += "\">";
+    detail::append_escaped_xml(out, to_string(decision.verdict));
+    out += "</td>";
+    cell(out, "name", decision.benchmark);
+    cell(out, "name", decision.metric);
+    cell(out, "", decision.metric.empty() ? std::string_view() : to_string(decision.statistic));
+    cell(out, "num", detail::format_optional_human(decision.baseline, decision.unit));
+    cell(out, "num", detail::format_optional_human(decision.candidate, decision.unit));
+    cell(out, "num", decision.change ? detail::format_percent(*decision.change) : std::string());
     if (with_interval) {
-      out += cell("num", detail::format_interval(decision));
+      cell(out, "num", detail::format_interval(decision));
     }
-    out += cell("", decision.limit_text);
-    out += cell("num", detail::format_headroom(decision));
-    out += "<td>" + decision_chart(decision) + "</td>";
-    out += cell("note", decision.note);
+    cell(out, "", decision.limit_text);
+    cell(out, "num", detail::format_headroom(decision));
+    out += "<td>";
+    out += decision_chart(decision);
+    out += "</td>";
+    cell(out, "note", decision.note);
     out += "</tr>\n";
+    buffer.maybe_flush();
   }
   out += "</tbody>\n</table>\n";
 }
@@ -283,8 +294,8 @@ void write_table(std::string& out, const GateResult& result, bool only_attention
 void render_html(const GateResult& result, std::ostream& out, const RenderOptions& options) {
   const bool passed = detail::gate_passed(result);
   const std::string headline = passed ? "perfgate: gate passed" : "perfgate: gate FAILED";
-  std::string text;
-  text.reserve(8192 + result.decisions.size() * 1500);
+  detail::StreamBuffer buffer(out);
+  std::string& text = buffer.text();
   text += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   text += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   text += "<meta name=\"generator\" content=\"perfgate " +
@@ -316,7 +327,7 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
                   [](const Decision& decision) { return decision.verdict != Verdict::pass; });
   if (any_attention) {
     text += "<section>\n<h2>Needs attention</h2>\n";
-    write_table(text, result, true, with_interval);
+    write_table(buffer, result, true, with_interval);
     text += "</section>\n";
   }
   text += "<section>\n<h2>All decisions (" + detail::format_integer(result.decisions.size()) +
@@ -328,7 +339,7 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
         "<p class=\"legend\">Chart: the bar is the change (or, for an absolute limit, the "
         "candidate); the whisker is its confidence interval; the red dashed line is the fail "
         "limit and the tinted area beyond it fails; the amber line is the warn limit.</p>\n";
-    write_table(text, result, false, with_interval);
+    write_table(buffer, result, false, with_interval);
   }
   text += "</section>\n";
 
@@ -346,7 +357,7 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
   text += "<footer>Generated by perfgate " + detail::escape_html(options.tool_version) +
           ". No scripts, no external assets.</footer>\n";
   text += "</body>\n</html>\n";
-  out << text;
+  buffer.flush();
 }
 
 }  // namespace perfgate

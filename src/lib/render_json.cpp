@@ -1,16 +1,19 @@
-// The JSON report, schema "perfgate.report/1" (docs/reports.md). Built as a Boost.JSON value
-// (objects keep insertion order, so the key order is fixed) and written by a small pretty
-// printer of our own: numbers go through std::to_chars (Boost.JSON 1.81 would write 1.5 as
-// "1.5E0"), and a non-finite number is written as null and named under "non_finite".
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/string.hpp>
-#include <boost/json/value.hpp>
+// The JSON report, schema "perfgate.report/1" (docs/reports.md). Streamed straight into one
+// string, in a fixed key order, by a small pretty printer of our own (two-space indentation,
+// one member per line, "[]" and "{}" for empty containers): numbers go through std::to_chars
+// (never the locale), and a non-finite number is written as null and named under "non_finite".
+// No DOM: a report with tens of thousands of decisions costs one pass, no per-value allocation,
+// and goes to the stream in pieces of about 64 KiB.
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <perfgate/render.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "render_support.hpp"
 
@@ -18,146 +21,22 @@ namespace perfgate {
 
 namespace {
 
-namespace json = boost::json;
-
 constexpr std::string_view k_schema = "perfgate.report/1";
 
-json::string_view view(std::string_view text) { return {text.data(), text.size()}; }
-
-json::value string_or_null(std::string_view text) {
-  return text.empty() ? json::value(nullptr) : json::value(view(text));
-}
-
-// Adds `key: value` (null when absent or non-finite); a non-finite value is also recorded in
-// `non_finite` under `path` as "NaN", "Infinity" or "-Infinity".
-void put_number(json::object& object, std::string_view key, const std::optional<double>& value,
-                json::object& non_finite, std::string_view path) {
-  if (!value) {
-    object.emplace(view(key), nullptr);
-    return;
-  }
-  if (!std::isfinite(*value)) {
-    object.emplace(view(key), nullptr);
-    non_finite.emplace(view(path), view(detail::format_shortest(*value)));
-    return;
-  }
-  object.emplace(view(key), *value);
-}
-
-json::object samples_object(const SampleSummary& samples, std::string_view prefix,
-                            json::object& non_finite) {
-  json::object object;
-  object.emplace("n", static_cast<std::uint64_t>(samples.n));
-  const auto put = [&](std::string_view key, const std::optional<double>& value) {
-    put_number(object, key, value, non_finite, std::string(prefix) + "." + std::string(key));
-  };
-  put("min", samples.min);
-  put("p50", samples.p50);
-  put("p95", samples.p95);
-  put("p99", samples.p99);
-  put("max", samples.max);
-  put("mean", samples.mean);
-  return object;
-}
-
-json::object decision_object(const Decision& decision) {
-  json::object non_finite;
-  json::object object;
-  object.emplace("benchmark", view(decision.benchmark));
-  object.emplace("metric", string_or_null(decision.metric));
-  object.emplace("rule", string_or_null(decision.rule));
-  // A decision about a whole benchmark (missing, new) has no rule kind or statistic.
-  object.emplace("kind", decision.rule.empty() ? json::value(nullptr)
-                                               : json::value(view(to_string(decision.kind))));
-  object.emplace("statistic", decision.metric.empty()
-                                  ? json::value(nullptr)
-                                  : json::value(view(to_string(decision.statistic))));
-  object.emplace("verdict", view(to_string(decision.verdict)));
-  object.emplace("unit", view(decision.unit));
-  object.emplace("direction", view(to_string(decision.direction)));
-  const auto put = [&](std::string_view key, const std::optional<double>& value) {
-    put_number(object, key, value, non_finite, key);
-  };
-  put("baseline", decision.baseline);
-  put("candidate", decision.candidate);
-  put("change", decision.change);
-  put("change_low", decision.change_low);
-  put("change_high", decision.change_high);
-  put("limit", decision.limit);
-  put("warn_limit", decision.warn_limit);
-  put("headroom", decision.headroom);
-  object.emplace("limit_text", view(decision.limit_text));
-  object.emplace("method", string_or_null(decision.method));
-  put("mde", decision.mde);
-  put("p_value", decision.p_value);
-  object.emplace("undecided", decision.undecided);
-  object.emplace("baseline_samples",
-                 samples_object(decision.baseline_samples, "baseline_samples", non_finite));
-  object.emplace("candidate_samples",
-                 samples_object(decision.candidate_samples, "candidate_samples", non_finite));
-  object.emplace("note", view(decision.note));
-  object.emplace("non_finite", std::move(non_finite));
-  return object;
-}
-
-json::object note_object(const Diagnostic& note) {
-  json::object object;
-  object.emplace("severity", view(detail::severity_name(note.severity)));
-  object.emplace("file", view(note.file));
-  if (note.line) {
-    object.emplace("line", static_cast<std::uint64_t>(*note.line));
-  } else {
-    object.emplace("line", nullptr);
-  }
-  object.emplace("pointer", view(note.pointer));
-  object.emplace("message", view(note.message));
-  object.emplace("hint", view(note.hint));
-  return object;
-}
-
-json::object report_object(const GateResult& result, const RenderOptions& options) {
-  json::object report;
-  report.emplace("schema", view(k_schema));
-  json::object tool;
-  tool.emplace("name", "perfgate");
-  tool.emplace("version", view(options.tool_version));
-  report.emplace("tool", std::move(tool));
-  report.emplace("policy", view(result.policy_name));
-  json::object sources;
-  sources.emplace("baseline", view(result.baseline_source));
-  sources.emplace("candidate", view(result.candidate_source));
-  report.emplace("sources", std::move(sources));
-  report.emplace("passed", detail::gate_passed(result));
-  report.emplace("exit_code", exit_code(result));
-  json::object counts;
-  for (const Verdict verdict : detail::k_verdict_order) {
-    counts.emplace(view(to_string(verdict)),
-                   static_cast<std::uint64_t>(detail::verdict_count(result, verdict)));
-  }
-  report.emplace("counts", std::move(counts));
-  report.emplace("next_repetitions", static_cast<std::uint64_t>(result.next_repetitions));
-  json::array decisions;
-  decisions.reserve(result.decisions.size());
-  for (const Decision& decision : result.decisions) {
-    decisions.emplace_back(decision_object(decision));
-  }
-  report.emplace("decisions", std::move(decisions));
-  json::array notes;
-  for (const Diagnostic& note : result.notes) {
-    notes.emplace_back(note_object(note));
-  }
-  report.emplace("notes", std::move(notes));
-  return report;
-}
-
 // A JSON string literal (RFC 8259): " and \ escaped, control characters as \n, \t, ... or \u00XX,
-// everything else (UTF-8 included) as is. Written by hand because json::serialize builds a
-// serializer per call, which dominates the time of a report with thousands of decisions.
+// everything else (UTF-8 included) as is. Runs of plain bytes are appended in one go.
 void write_string(std::string_view text, std::string& out) {
   static constexpr std::string_view k_hex = "0123456789abcdef";
   out += '"';
-  for (const char c : text) {
-    switch (c) {
+  std::size_t plain = 0;  // start of the pending run of bytes that need no escaping
+  for (std::size_t index = 0; index < text.size(); ++index) {
+    const auto byte = static_cast<unsigned char>(text[index]);
+    if (byte >= 0x20U && byte != '"' && byte != '\\') {
+      continue;
+    }
+    out.append(text.data() + plain, index - plain);
+    plain = index + 1;
+    switch (byte) {
       case '"':
         out += "\\\"";
         break;
@@ -179,100 +58,287 @@ void write_string(std::string_view text, std::string& out) {
       case '\f':
         out += "\\f";
         break;
-      default: {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20U) {
-          out += "\\u00";
-          out += k_hex[byte >> 4U];
-          out += k_hex[byte & 0x0FU];
-        } else {
-          out += c;
-        }
+      default:
+        out += "\\u00";
+        out += k_hex[byte >> 4U];
+        out += k_hex[byte & 0x0FU];
         break;
-      }
     }
   }
+  out.append(text.data() + plain, text.size() - plain);
   out += '"';
 }
 
-// Two-space indentation, one member per line, "[]" and "{}" for empty containers.
-void write_value(const json::value& value, std::string& out, std::size_t depth) {
-  const auto newline = [&out](std::size_t level) {
-    out += '\n';
-    out.append(level * 2, ' ');
-  };
-  switch (value.kind()) {
-    case json::kind::null:
-      out += "null";
-      return;
-    case json::kind::bool_:
-      out += value.get_bool() ? "true" : "false";
-      return;
-    case json::kind::int64:
-      out += detail::format_integer(value.get_int64());
-      return;
-    case json::kind::uint64:
-      out += detail::format_integer(value.get_uint64());
-      return;
-    case json::kind::double_:
-      out += detail::format_shortest(value.get_double());
-      return;
-    case json::kind::string:
-      write_string(std::string_view(value.get_string().data(), value.get_string().size()), out);
-      return;
-    case json::kind::array: {
-      const json::array& array = value.get_array();
-      if (array.empty()) {
-        out += "[]";
-        return;
-      }
-      out += '[';
-      bool first = true;
-      for (const json::value& element : array) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        newline(depth + 1);
-        write_value(element, out, depth + 1);
-      }
-      newline(depth);
-      out += ']';
-      return;
-    }
-    case json::kind::object: {
-      const json::object& object = value.get_object();
-      if (object.empty()) {
-        out += "{}";
-        return;
-      }
-      out += '{';
-      bool first = true;
-      for (const auto& member : object) {
-        if (!first) {
-          out += ',';
-        }
-        first = false;
-        newline(depth + 1);
-        write_string(std::string_view(member.key().data(), member.key().size()), out);
-        out += ": ";
-        write_value(member.value(), out, depth + 1);
-      }
-      newline(depth);
-      out += '}';
-      return;
+// Writes nested objects and arrays with the layout above. The caller opens and closes the
+// containers in order; `key` starts a member of the innermost object, `element` an element of
+// the innermost array, and exactly one value follows either.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : m_out(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  void key(std::string_view name) {
+    next_item();
+    write_string(name, m_out);
+    m_out += ": ";
+  }
+  void element() { next_item(); }
+
+  void null() { m_out += "null"; }
+  void boolean(bool value) { m_out += value ? "true" : "false"; }
+  void string(std::string_view text) { write_string(text, m_out); }
+  void string_or_null(std::string_view text) {
+    if (text.empty()) {
+      null();
+    } else {
+      string(text);
     }
   }
+  template <class Integer>
+  void integer(Integer value) {
+    std::array<char, 32> buffer{};
+    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    m_out.append(buffer.data(), ec == std::errc() ? end : buffer.data());
+  }
+  // A finite double, shortest round-trip form (detail::format_shortest without the string).
+  void finite_number(double value) {
+    std::array<char, 64> buffer{};
+    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    if (ec == std::errc()) {
+      m_out.append(buffer.data(), end);
+    } else {
+      m_out += "NaN";
+    }
+  }
+
+ private:
+  void open(char bracket) {
+    m_out += bracket;
+    m_has_items.push_back(false);
+  }
+  void close(char bracket) {
+    const bool has_items = m_has_items.back();
+    m_has_items.pop_back();
+    if (has_items) {
+      newline(m_has_items.size());
+    }
+    m_out += bracket;
+  }
+  void next_item() {
+    if (m_has_items.back()) {
+      m_out += ',';
+    }
+    m_has_items.back() = true;
+    newline(m_has_items.size());
+  }
+  void newline(std::size_t level) {
+    m_out += '\n';
+    m_out.append(level * 2, ' ');
+  }
+
+  std::string& m_out;
+  std::vector<bool> m_has_items;  // per open container: has it a member or element yet?
+};
+
+// The non-finite numbers of one decision, by path ("change", "candidate_samples.p50"), in the
+// order they were written; a decision has at most 22 numbers.
+class NonFinite {
+ public:
+  void add(std::string_view prefix, std::string_view key, double value) {
+    std::string path;
+    if (!prefix.empty()) {
+      path.reserve(prefix.size() + 1 + key.size());
+      path += prefix;
+      path += '.';
+    }
+    path += key;
+    m_entries.emplace_back(std::move(path), detail::format_shortest(value));
+  }
+
+  void write(JsonWriter& json) const {
+    json.begin_object();
+    for (const auto& [path, text] : m_entries) {
+      json.key(path);
+      json.string(text);
+    }
+    json.end_object();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> m_entries;
+};
+
+// `key: value` (null when absent or non-finite); a non-finite value is also recorded in
+// `non_finite` under "<prefix>.<key>" (or "<key>") as "NaN", "Infinity" or "-Infinity".
+void number_member(JsonWriter& json, std::string_view key, const std::optional<double>& value,
+                   NonFinite& non_finite, std::string_view prefix = {}) {
+  json.key(key);
+  if (!value) {
+    json.null();
+    return;
+  }
+  if (!std::isfinite(*value)) {
+    json.null();
+    non_finite.add(prefix, key, *value);
+    return;
+  }
+  json.finite_number(*value);
+}
+
+void write_samples(JsonWriter& json, const SampleSummary& samples, std::string_view prefix,
+                   NonFinite& non_finite) {
+  json.begin_object();
+  json.key("n");
+  json.integer(static_cast<std::uint64_t>(samples.n));
+  number_member(json, "min", samples.min, non_finite, prefix);
+  number_member(json, "p50", samples.p50, non_finite, prefix);
+  number_member(json, "p95", samples.p95, non_finite, prefix);
+  number_member(json, "p99", samples.p99, non_finite, prefix);
+  number_member(json, "max", samples.max, non_finite, prefix);
+  number_member(json, "mean", samples.mean, non_finite, prefix);
+  json.end_object();
+}
+
+void write_decision(JsonWriter& json, const Decision& decision) {
+  NonFinite non_finite;
+  json.begin_object();
+  json.key("benchmark");
+  json.string(decision.benchmark);
+  json.key("metric");
+  json.string_or_null(decision.metric);
+  json.key("rule");
+  json.string_or_null(decision.rule);
+  // A decision about a whole benchmark (missing, new) has no rule kind or statistic.
+  json.key("kind");
+  if (decision.rule.empty()) {
+    json.null();
+  } else {
+    json.string(to_string(decision.kind));
+  }
+  json.key("statistic");
+  if (decision.metric.empty()) {
+    json.null();
+  } else {
+    json.string(to_string(decision.statistic));
+  }
+  json.key("verdict");
+  json.string(to_string(decision.verdict));
+  json.key("unit");
+  json.string(decision.unit);
+  json.key("direction");
+  json.string(to_string(decision.direction));
+  number_member(json, "baseline", decision.baseline, non_finite);
+  number_member(json, "candidate", decision.candidate, non_finite);
+  number_member(json, "change", decision.change, non_finite);
+  number_member(json, "change_low", decision.change_low, non_finite);
+  number_member(json, "change_high", decision.change_high, non_finite);
+  number_member(json, "limit", decision.limit, non_finite);
+  number_member(json, "warn_limit", decision.warn_limit, non_finite);
+  number_member(json, "headroom", decision.headroom, non_finite);
+  json.key("limit_text");
+  json.string(decision.limit_text);
+  json.key("method");
+  json.string_or_null(decision.method);
+  number_member(json, "mde", decision.mde, non_finite);
+  number_member(json, "p_value", decision.p_value, non_finite);
+  json.key("undecided");
+  json.boolean(decision.undecided);
+  json.key("baseline_samples");
+  write_samples(json, decision.baseline_samples, "baseline_samples", non_finite);
+  json.key("candidate_samples");
+  write_samples(json, decision.candidate_samples, "candidate_samples", non_finite);
+  json.key("note");
+  json.string(decision.note);
+  json.key("non_finite");
+  non_finite.write(json);
+  json.end_object();
+}
+
+void write_note(JsonWriter& json, const Diagnostic& note) {
+  json.begin_object();
+  json.key("severity");
+  json.string(detail::severity_name(note.severity));
+  json.key("file");
+  json.string(note.file);
+  json.key("line");
+  if (note.line) {
+    json.integer(static_cast<std::uint64_t>(*note.line));
+  } else {
+    json.null();
+  }
+  json.key("pointer");
+  json.string(note.pointer);
+  json.key("message");
+  json.string(note.message);
+  json.key("hint");
+  json.string(note.hint);
+  json.end_object();
+}
+
+void write_report(JsonWriter& json, detail::StreamBuffer& buffer, const GateResult& result,
+                  const RenderOptions& options) {
+  json.begin_object();
+  json.key("schema");
+  json.string(k_schema);
+  json.key("tool");
+  json.begin_object();
+  json.key("name");
+  json.string("perfgate");
+  json.key("version");
+  json.string(options.tool_version);
+  json.end_object();
+  json.key("policy");
+  json.string(result.policy_name);
+  json.key("sources");
+  json.begin_object();
+  json.key("baseline");
+  json.string(result.baseline_source);
+  json.key("candidate");
+  json.string(result.candidate_source);
+  json.end_object();
+  json.key("passed");
+  json.boolean(detail::gate_passed(result));
+  json.key("exit_code");
+  json.integer(static_cast<std::int64_t>(exit_code(result)));
+  json.key("counts");
+  json.begin_object();
+  for (const Verdict verdict : detail::k_verdict_order) {
+    json.key(to_string(verdict));
+    json.integer(static_cast<std::uint64_t>(detail::verdict_count(result, verdict)));
+  }
+  json.end_object();
+  json.key("next_repetitions");
+  json.integer(static_cast<std::uint64_t>(result.next_repetitions));
+  json.key("decisions");
+  json.begin_array();
+  for (const Decision& decision : result.decisions) {
+    json.element();
+    write_decision(json, decision);
+    buffer.maybe_flush();
+  }
+  json.end_array();
+  json.key("notes");
+  json.begin_array();
+  for (const Diagnostic& note : result.notes) {
+    json.element();
+    write_note(json, note);
+  }
+  json.end_array();
+  json.end_object();
 }
 
 }  // namespace
 
 void render_json(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  std::string text;
-  text.reserve(512 + result.decisions.size() * 1024);
-  write_value(json::value(report_object(result, options)), text, 0);
-  text += '\n';
-  out << text;
+  detail::StreamBuffer buffer(out);
+  JsonWriter json(buffer.text());
+  write_report(json, buffer, result, options);
+  buffer.text() += '\n';
+  buffer.flush();
 }
 
 }  // namespace perfgate

@@ -158,8 +158,8 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
   }
   const std::size_t tests = result.decisions.size() + 1;
 
-  std::string text;
-  text.reserve(1024 + result.decisions.size() * 300);
+  detail::StreamBuffer buffer(out);
+  std::string& text = buffer.text();
   text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   text += "<testsuites name=\"perfgate\" tests=\"" + detail::format_integer(tests) +
           "\" failures=\"" + detail::format_integer(failures) + "\" errors=\"" +
@@ -203,38 +203,61 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
             detail::format_integer(suite.errors) + "\" skipped=\"" +
             detail::format_integer(suite.skipped) + "\" time=\"0\">\n";
     for (const Decision* decision : suite.decisions) {
-      text += "    <testcase classname=\"" + detail::escape_xml(decision->benchmark) +
-              "\" name=\"" + detail::escape_xml(testcase_name(*decision)) + "\" time=\"0\">\n";
-      const std::string verdict(to_string(decision->verdict));
-      const std::string message =
-          decision->note.empty() ? verdict : verdict + ": " + decision->note;
+      text += "    <testcase classname=\"";
+      detail::append_escaped_xml(text, decision->benchmark);
+      text += "\" name=\"";
+      detail::append_escaped_xml(text, testcase_name(*decision));
+      text += "\" time=\"0\">\n";
+      const std::string_view verdict = to_string(decision->verdict);
+      const auto write_message = [&] {
+        detail::append_escaped_xml(text, verdict);
+        if (!decision->note.empty()) {
+          text += ": ";
+          detail::append_escaped_xml(text, decision->note);
+        }
+      };
+      const auto write_details = [&] {
+        detail::append_escaped_xml(text, details(*decision), true);
+      };
       switch (outcome_of(decision->verdict)) {
         case Outcome::failure:
-          text += "      <failure type=\"" + detail::escape_xml(verdict) + "\" message=\"" +
-                  detail::escape_xml(message) + "\">" +
-                  detail::escape_xml_text(details(*decision)) + "</failure>\n";
+          text += "      <failure type=\"";
+          detail::append_escaped_xml(text, verdict);
+          text += "\" message=\"";
+          write_message();
+          text += "\">";
+          write_details();
+          text += "</failure>\n";
           break;
         case Outcome::error:
-          text += "      <error type=\"" + detail::escape_xml(verdict) + "\" message=\"" +
-                  detail::escape_xml(message) + "\">" +
-                  detail::escape_xml_text(details(*decision)) + "</error>\n";
+          text += "      <error type=\"";
+          detail::append_escaped_xml(text, verdict);
+          text += "\" message=\"";
+          write_message();
+          text += "\">";
+          write_details();
+          text += "</error>\n";
           break;
         case Outcome::skipped:
-          text += "      <skipped message=\"" + detail::escape_xml(message) + "\"/>\n";
-          text += "      <system-out>" + detail::escape_xml_text(details(*decision)) +
-                  "</system-out>\n";
+          text += "      <skipped message=\"";
+          write_message();
+          text += "\"/>\n      <system-out>";
+          write_details();
+          text += "</system-out>\n";
           break;
         case Outcome::passed:
-          text += "      <system-out>" + detail::escape_xml_text(details(*decision)) +
-                  "</system-out>\n";
+          text += "      <system-out>";
+          write_details();
+          text += "</system-out>\n";
           break;
       }
       text += "    </testcase>\n";
+      buffer.maybe_flush();
     }
     text += "  </testsuite>\n";
   }
   text += "</testsuites>\n";
-  out << text;
+  buffer.flush();
 }
 
 }  // namespace perfgate

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <optional>
+#include <ostream>
 #include <perfgate/evaluate.hpp>
 #include <string>
 #include <string_view>
@@ -191,9 +192,8 @@ inline std::string format_optional_human(const std::optional<double>& value,
 // XML 1.0 / HTML: & < > " ' as entities; other C0 controls, which XML 1.0 cannot carry at all,
 // become U+FFFD. In attribute values (`keep_line_breaks` false) tab, LF and CR become character
 // references so they survive attribute-value normalisation; in element text they stay.
-inline std::string escape_xml(std::string_view text, bool keep_line_breaks = false) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
+inline void append_escaped_xml(std::string& out, std::string_view text,
+                               bool keep_line_breaks = false) {
   for (const char c : text) {
     switch (c) {
       case '&':
@@ -229,6 +229,12 @@ inline std::string escape_xml(std::string_view text, bool keep_line_breaks = fal
         break;
     }
   }
+}
+
+inline std::string escape_xml(std::string_view text, bool keep_line_breaks = false) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_escaped_xml(out, text, keep_line_breaks);
   return out;
 }
 
@@ -298,6 +304,35 @@ inline std::string markdown_cell(std::string_view text) {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output. A report is collected in a buffer of about 64 KiB that goes to the stream whenever it
+// fills, so a large report is never held (and copied) whole in memory a second time.
+class StreamBuffer {
+ public:
+  static constexpr std::size_t k_flush_size = 64 * 1024;
+
+  explicit StreamBuffer(std::ostream& out) : m_out(out) { m_text.reserve(k_flush_size + 8192); }
+  StreamBuffer(const StreamBuffer&) = delete;
+  StreamBuffer& operator=(const StreamBuffer&) = delete;
+
+  std::string& text() { return m_text; }
+  // Call between pieces of output (rows, elements), never in the middle of a piece that may
+  // still be edited.
+  void maybe_flush() {
+    if (m_text.size() >= k_flush_size) {
+      flush();
+    }
+  }
+  void flush() {
+    m_out.write(m_text.data(), static_cast<std::streamsize>(m_text.size()));
+    m_text.clear();
+  }
+
+ private:
+  std::ostream& m_out;
+  std::string m_text;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Verdicts and the gate summary. Renderers read what the evaluator decided; they never decide.

@@ -335,6 +335,26 @@ std::vector<double> keep_at_most(const std::vector<double>& values, double thres
   return kept;
 }
 
+// The exact null distribution from the cache when there is one, else computed into `storage`.
+const std::vector<double>& mann_whitney_pmf(std::size_t n1, std::size_t n2,
+                                            NullDistributionCache* cache,
+                                            std::vector<double>& storage) {
+  if (cache != nullptr) {
+    return cache->mann_whitney(n1, n2);
+  }
+  storage = mann_whitney_null_pmf(n1, n2);
+  return storage;
+}
+
+const std::vector<double>& signed_rank_pmf(std::size_t n, NullDistributionCache* cache,
+                                           std::vector<double>& storage) {
+  if (cache != nullptr) {
+    return cache->signed_rank(n);
+  }
+  storage = signed_rank_null_pmf(n);
+  return storage;
+}
+
 double min_attainable_p_for(SequentialTest test, std::size_t n) {
   return test == SequentialTest::signed_rank ? signed_rank_min_p(n) : mann_whitney_min_p(n, n);
 }
@@ -454,6 +474,24 @@ std::vector<double> signed_rank_null_pmf(std::size_t n) {
   return p;
 }
 
+const std::vector<double>& NullDistributionCache::mann_whitney(std::size_t n1, std::size_t n2) {
+  // The distribution is symmetric in (n1, n2).
+  const auto key = std::make_pair(std::min(n1, n2), std::max(n1, n2));
+  auto found = m_mann_whitney.find(key);
+  if (found == m_mann_whitney.end()) {
+    found = m_mann_whitney.emplace(key, mann_whitney_null_pmf(key.first, key.second)).first;
+  }
+  return found->second;
+}
+
+const std::vector<double>& NullDistributionCache::signed_rank(std::size_t n) {
+  auto found = m_signed_rank.find(n);
+  if (found == m_signed_rank.end()) {
+    found = m_signed_rank.emplace(n, signed_rank_null_pmf(n)).first;
+  }
+  return found->second;
+}
+
 double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
   if (n1 == 0 || n2 == 0) {
     return 1.0;
@@ -544,9 +582,10 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
   const bool small = cells <= options.exact_max_cells;
   const double tail = (1.0 - options.confidence) / 2.0;
 
-  std::vector<double> pmf;
+  std::vector<double> pmf_storage;
+  const std::vector<double>* pmf = nullptr;
   if (small) {
-    pmf = mann_whitney_null_pmf(n1, n2);
+    pmf = &mann_whitney_pmf(n1, n2, options.null_cache, pmf_storage);
   }
   const double tn1 = to_double(xt.size());
   const double tn2 = to_double(yt.size());
@@ -554,8 +593,11 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
   const double test_mean = tn1 * tn2 / 2.0;
   if (small && !rs.ties) {
     result.method = Method::exact_rank;
-    const std::vector<double> test_pmf =
-        result.screened == 0 ? pmf : mann_whitney_null_pmf(xt.size(), yt.size());
+    std::vector<double> test_storage;
+    const std::vector<double>& test_pmf =
+        result.screened == 0
+            ? *pmf
+            : mann_whitney_pmf(xt.size(), yt.size(), options.null_cache, test_storage);
     result.p_worse = upper_tail(test_pmf, rs.u);
     result.p_not_worse = lower_tail(test_pmf, rs.u);
   } else {
@@ -574,7 +616,7 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
 
   long long excluded = -1;
   if (small) {
-    excluded = lower_critical_count(pmf, tail);
+    excluded = lower_critical_count(*pmf, tail);
   } else {
     excluded =
         static_cast<long long>(std::floor(mean_u - 0.5 - normal_quantile(1.0 - tail) * sd_untied));
@@ -770,7 +812,8 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
     result.p_not_worse = 1.0;
   } else if (cells_used <= options.exact_max_cells && !sr.ties) {
     result.method = Method::exact_rank;
-    const std::vector<double> pmf = signed_rank_null_pmf(n_used);
+    std::vector<double> storage;
+    const std::vector<double>& pmf = signed_rank_pmf(n_used, options.null_cache, storage);
     result.p_worse = upper_tail(pmf, sr.t_plus);
     result.p_not_worse = lower_tail(pmf, sr.t_plus);
   } else {
@@ -790,7 +833,8 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
 
   long long excluded = -1;
   if (cells <= options.exact_max_cells) {
-    excluded = lower_critical_count(signed_rank_null_pmf(n), tail);
+    std::vector<double> storage;
+    excluded = lower_critical_count(signed_rank_pmf(n, options.null_cache, storage), tail);
   } else {
     const double nn = to_double(n);
     const double mean_t = nn * (nn + 1.0) / 4.0;
