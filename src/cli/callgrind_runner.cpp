@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -311,12 +313,19 @@ std::vector<std::string> pinned_environment(const std::vector<std::string>& extr
 std::optional<Staged> stage_executable(const std::string& executable, const std::string& stage_dir,
                                        std::string& error) {
   std::error_code ec;
-  const fs::path run_dir = fs::path(stage_dir) / "run";
-  fs::create_directories(run_dir, ec);
+  fs::create_directories(stage_dir, ec);
   if (ec) {
-    error = "cannot create the stage folder '" + run_dir.string() + "': " + ec.message();
+    error = "cannot create the stage folder '" + stage_dir + "': " + ec.message();
     return std::nullopt;
   }
+  // A fixed-length path, whatever the build tree is called (see the header).
+  char run_template[] = "/tmp/perfgate-cg-XXXXXX";
+  if (mkdtemp(run_template) == nullptr) {
+    error = std::string("cannot create a run folder /tmp/perfgate-cg-XXXXXX: ") +
+            std::strerror(errno);
+    return std::nullopt;
+  }
+  const fs::path run_dir(run_template);
   const fs::path target = run_dir / "bench";
   const fs::path temporary = run_dir / "bench.tmp";
   fs::copy_file(executable, temporary, fs::copy_options::overwrite_existing, ec);
@@ -331,9 +340,15 @@ std::optional<Staged> stage_executable(const std::string& executable, const std:
   }
   if (ec) {
     error = "cannot copy '" + executable + "' to '" + target.string() + "': " + ec.message();
+    fs::remove_all(run_dir, ec);
     return std::nullopt;
   }
-  return Staged{fs::absolute(run_dir).string(), "./bench"};
+  return Staged{run_dir.string(), "./bench"};
+}
+
+void remove_staged(const Staged& staged) {
+  std::error_code ec;
+  fs::remove_all(staged.directory, ec);
 }
 
 CapturedRun run_captured(const std::vector<std::string>& argv, const std::string& cwd,

@@ -27,11 +27,18 @@ struct Staged {
   std::string program;    // what is executed, relative to `directory`: "./bench"
 };
 
-// Copies `executable` to <stage_dir>/run/bench (atomically), so every run sees the same binary
-// at the same short relative path, whatever the build tree is called and even if it is rebuilt
-// meanwhile. nullopt after setting `error`.
+// Copies `executable` to <run folder>/bench, so every run sees the same binary at the same short
+// relative path, whatever the build tree is called and even if it is rebuilt meanwhile. The run
+// folder is a fresh /tmp/perfgate-cg-XXXXXX (mkdtemp), a path of the same length on every machine:
+// the counts depend on the length of the working directory's path (measured: bm_perfgate's
+// BM_read/10 moves by ~40 instructions per iteration between folders of different path lengths,
+// and not between folders of equal length), so a folder inside the build tree would tie a
+// baseline to where the build tree lives. The caller removes it (remove_staged). `stage_dir` must
+// exist or be creatable (the dump folders live there). nullopt after setting `error`.
 std::optional<Staged> stage_executable(const std::string& executable, const std::string& stage_dir,
                                        std::string& error);
+// Removes the run folder of `staged`.
+void remove_staged(const Staged& staged);
 
 struct CapturedRun {
   bool started = false;

@@ -151,6 +151,9 @@ int measure_instructions(const MeasureOptions& options) {
     std::cerr << "perfgate: error: " << error << '\n';
     return k_exit_invalid_input;
   }
+  // The run folder lives in /tmp (stage_executable says why); it goes when measuring ends.
+  const std::unique_ptr<const Staged, void (*)(const Staged*)> remove_run_folder(
+      &*staged, [](const Staged* s) { remove_staged(*s); });
   const std::string scratch = (fs::absolute(stage_dir) / "probe").string();
 
   // The benchmarks, listed natively (not under valgrind) with the same environment and folder.
