@@ -1,0 +1,877 @@
+# perfgate — distributed under the terms of the project's LICENSE file.
+
+#[=======================================================================[.rst:
+PerfGate
+--------
+
+Register the benchmark families of a Google Benchmark executable as CTest
+tests that are gated by perfgate against a versioned baseline under a written
+policy, in one or two measurement *lanes* (``docs/lanes.md``).
+
+Like CMake's own :module:`GoogleTest` module, :command:`perfgate_add_benchmarks`
+asks the *built* executable for its benchmarks (``--benchmark_list_tests``),
+either right after it is linked (``POST_BUILD``) or when CTest starts
+(``PRE_TEST``), so adding or renaming a benchmark never needs a re-configure.
+If the executable was never built, failing placeholder tests named
+``perf.<suite>.NOT_BUILT`` (``instr.<suite>.NOT_BUILT``,
+``smoke.<suite>.NOT_BUILT``) say so.
+
+For every benchmark *family* (the part of a benchmark's name before the first
+``/``: ``BM_Sort/1024`` and ``BM_Sort/4096`` are the family ``BM_Sort``) it
+adds one test per lane in ``LANES`` and a smoke test:
+
+``perf.<suite>.<family>`` (lane ``wall-time``)
+  Real and CPU time, throughput and counters. Labels ``perf-gate`` when
+  ``wall-time`` is the first (blocking) lane, else ``perf-walltime``, and
+  ``<suite>``; ``RUN_SERIAL``, a bounded ``TIMEOUT``. Runs a warm-up, then
+  ``REPETITIONS`` repetitions of at least ``MIN_TIME`` seconds each, and fails
+  on a regression, an SLO breach, a missing benchmark, a crash, a timeout or
+  invalid output, against ``<BASELINES>/<runner class>/<suite>.json`` under
+  ``POLICY``.
+
+``instr.<suite>.<family>`` (lane ``instructions``)
+  Instructions per iteration under valgrind's callgrind (``perfgate measure
+  instructions``): identical from run to run on the same toolchain, whatever
+  the load, so margins under 1 % work on a noisy machine. Labels ``perf-gate``
+  when ``instructions`` is the first lane, else ``perf-instructions``, and
+  ``instructions`` and ``<suite>``; ``TIMEOUT`` is ``INSTRUCTIONS_TIMEOUT``,
+  ``PROCESSORS`` is ``INSTRUCTIONS_JOBS`` and ``RESOURCE_LOCK
+  perfgate_valgrind`` (no ``RUN_SERIAL``: load does not move the counts).
+  Gated under ``INSTRUCTIONS_POLICY`` against
+  ``<BASELINES>/<toolchain class>/<suite>.json``. A benchmark whose count
+  differs between its ``INSTRUCTIONS_REPEAT`` separate valgrind runs is
+  reported ``noisy`` (never gated on), a threaded one carries a note.
+
+``smoke.<suite>.<family>``
+  The quick look at a desk, always wall time. Labels ``smoke`` and
+  ``<suite>``. One short repetition; regressions are reported but do not fail
+  (``perfgate gate --warn-only``); a crash, an error, a timeout or invalid or
+  empty output still fails.
+
+Each test runs ``cmake -P PerfGateRun.cmake``, which writes everything it
+produced (the benchmark's JSON or ``instructions.json``, its console output,
+the run context, the reports ``report.{txt,md,html,json,csv,junit.xml}`` and
+``run.json``) under ``<ARTIFACTS_DIR>/<suite>/<test name>/``, one folder per
+test, so ``ctest -j`` never mixes them, and it writes them even when the
+benchmark crashes or is killed by the hard timeout. Every gated value is
+printed as a ``<CTestMeasurement type="numeric/double" name="...">`` line,
+which CTest turns into a ``NamedMeasurement`` that CDash graphs; the Markdown
+report is attached to the test (``ATTACHED_FILES``), the HTML report when it
+fails.
+
+Set-up tests guard the gate tests through test fixtures, so that a policy or
+baseline that does not validate stops every dependent test (*Not Run*)
+instead of letting it pass:
+
+``perfgate.<suite>.validate``
+  ``perfgate policy check`` of ``POLICY`` (and ``INSTRUCTIONS_POLICY``) and a
+  parse of every committed baseline of the runner and toolchain classes.
+
+``perfgate.<suite>.bootstrap.perf`` / ``.instr`` / ``.smoke``
+  When the lane's committed baseline does not exist and ``BOOTSTRAP`` is
+  ``AUTO``, record a *provisional* baseline into the build tree from a
+  separate clean run (the variables named in ``BASELINE_UNSET_ENV`` removed
+  from its environment), so a machine that has never recorded a baseline still
+  gets a real verdict. Reports call such a baseline provisional. With
+  ``BOOTSTRAP OFF`` (or ``PERFGATE_BOOTSTRAP=off`` in the environment of
+  ``ctest``) a missing baseline fails with the command that records one.
+
+The runner class (wall-time lane) is ``$ENV{PERFGATE_RUNNER}`` when set at
+test time, else ``RUNNER``, else a slug of the machine's fingerprint
+(architecture, CPU model, logical CPU count, compiler and major version, and
+the build type when it is not ``Release``), e.g. ``x86_64-amd-epyc-2c-gcc12``.
+The toolchain class (instructions lane) is computed at test time from the
+facts the lane's fingerprint checks: compiler and version, build type, Google
+Benchmark library version and valgrind version, e.g.
+``callgrind-gcc12.2-release-gbench1.7.1-vg3.19``; a machine with the same
+toolchain finds the committed baseline whatever its CPU. See
+``docs/baselines.md``.
+
+The targets ``perfgate_record_baseline_<suite>`` (wall time, runner class) and
+``perfgate_record_instructions_baseline_<suite>`` (instructions, toolchain
+class) record the committed baselines: they need a written reason in the
+environment variable ``PERFGATE_REASON``, write atomically, keep the previous
+baseline's provenance and leave a before/after comparison in
+``<ARTIFACTS_DIR>/<suite>/record/`` (``record-instructions/``);
+``perfgate_record_baselines`` records them all::
+
+  PERFGATE_REASON="first baseline of the ci-large runners" \
+    cmake --build build --target perfgate_record_baseline_example
+
+Gating a ``Debug`` or otherwise unoptimised build (no ``-O1``..``-O3``,
+``-Os``, ``-Ofast`` in the effective flags, or ``-O0``) is refused at test
+time with a message that says how to configure an optimised build; a warning
+says so already at configure time.
+
+.. command:: perfgate_add_benchmarks
+
+  .. code-block:: cmake
+
+    perfgate_add_benchmarks(<target>
+                            SUITE <name>
+                            POLICY <file>
+                            [LANES <wall-time|instructions>...]
+                            [INSTRUCTIONS_POLICY <file>]
+                            [INSTRUCTIONS_FILTER <regex>]
+                            [INSTRUCTIONS_TIMEOUT <seconds>]
+                            [INSTRUCTIONS_REPEAT <n>]
+                            [INSTRUCTIONS_JOBS <n>]
+                            [BASELINES <dir>]
+                            [RUNNER <name>]
+                            [FILTER <regex>]
+                            [REPETITIONS <n>]
+                            [MIN_TIME <seconds>]
+                            [WARMUP <seconds>]
+                            [TIMEOUT <seconds>]
+                            [SMOKE_MIN_TIME <seconds>]
+                            [SMOKE_TIMEOUT <seconds>]
+                            [LABELS <label>...]
+                            [ENVIRONMENT <VAR=value>...]
+                            [BASELINE_UNSET_ENV <VAR>...]
+                            [FORWARD_ENV <VAR>...]
+                            [EXTRA_ARGS <arg>...]
+                            [WORKING_DIRECTORY <dir>]
+                            [ARTIFACTS_DIR <dir>]
+                            [BOOTSTRAP <AUTO|OFF>]
+                            [DISCOVERY_MODE <POST_BUILD|PRE_TEST>]
+                            [DISCOVERY_TIMEOUT <seconds>]
+    )
+
+  Any keyword not listed here, or a keyword without its value, is a
+  configure error.
+
+  ``<target>``
+    An executable target built from Google Benchmark (``BENCHMARK_MAIN()`` or
+    an equivalent ``main`` that honours the ``--benchmark_*`` flags).
+
+  ``SUITE <name>``
+    The suite's name: the middle part of the test names and the name of the
+    baseline file. Letters, digits, ``_`` and ``-`` only. One executable per
+    suite.
+
+  ``POLICY <file>``
+    The ``perfgate.policy/1`` file that decides. Relative paths are relative to
+    ``CMAKE_CURRENT_SOURCE_DIR``. It must exist at configure time.
+
+  ``LANES <lane>...``
+    The measurement lanes, ``wall-time`` and/or ``instructions``; the first
+    one is the blocking gate (label ``perf-gate``), the other keeps its tests
+    runnable under its own label (``perf-walltime`` or
+    ``perf-instructions``). Default: ``PERFGATE_DEFAULT_LANES`` or
+    ``wall-time``.
+
+  ``INSTRUCTIONS_POLICY <file>``
+    The policy of the instructions lane (a rule on the metric
+    ``instructions``; perfgate's ``gates/instructions.json`` is a start).
+    Required when ``LANES`` holds ``instructions``. Default:
+    ``PERFGATE_DEFAULT_INSTRUCTIONS_POLICY``.
+
+  ``INSTRUCTIONS_FILTER <regex>``
+    The Google Benchmark filter of the instructions lane, e.g. ``/10$`` to
+    measure only the small sizes (a benchmark runs 111 iterations at about
+    50x slowdown under callgrind). Default: ``FILTER``.
+
+  ``INSTRUCTIONS_TIMEOUT <seconds>``
+    The ``TIMEOUT`` of each ``instr.*`` test; ``perfgate measure`` is killed at
+    90 % of it so that a verdict and the artifacts still follow. Default:
+    ``PERFGATE_DEFAULT_INSTRUCTIONS_TIMEOUT`` or 300.
+
+  ``INSTRUCTIONS_REPEAT <n>``
+    Separate valgrind runs per benchmark (``perfgate measure --repeat``);
+    counts that differ mark the benchmark ``noisy``. Threaded benchmarks are
+    always measured at least 3 times. Default:
+    ``PERFGATE_DEFAULT_INSTRUCTIONS_REPEAT`` or 2.
+
+  ``INSTRUCTIONS_JOBS <n>``
+    Valgrind processes at a time (``perfgate measure --jobs``), also the
+    tests' ``PROCESSORS``. Default: ``PERFGATE_DEFAULT_INSTRUCTIONS_JOBS`` or 2.
+
+  ``BASELINES <dir>``
+    The folder of committed baselines, ``<dir>/<runner>/<suite>.json`` and
+    ``<dir>/<toolchain class>/<suite>.json``.
+    Default: ``PERFGATE_DEFAULT_BASELINES`` or
+    ``${CMAKE_CURRENT_SOURCE_DIR}/baselines``. It need not exist yet.
+
+  ``RUNNER <name>``
+    The runner class, when it is not to come from ``$ENV{PERFGATE_RUNNER}`` or
+    the machine's fingerprint. Default: ``PERFGATE_DEFAULT_RUNNER``, else
+    computed at test time.
+
+  ``FILTER <regex>``
+    Only benchmarks matching this Google Benchmark filter are discovered and
+    gated. A filter that matches nothing fails the tests
+    ``perf.<suite>.NO_BENCHMARKS`` and ``smoke.<suite>.NO_BENCHMARKS``.
+
+  ``REPETITIONS <n>``
+    Repetitions of the gate tests (``--benchmark_repetitions``). Default:
+    ``PERFGATE_DEFAULT_REPETITIONS`` or 10. Smoke tests always run one.
+
+  ``MIN_TIME <seconds>``
+    ``--benchmark_min_time`` of the gate tests, a bare number of seconds.
+    Default: ``PERFGATE_DEFAULT_MIN_TIME`` or ``0.1``.
+
+  ``WARMUP <seconds>``
+    A discarded warm-up run of the same benchmarks before the measured one
+    (Google Benchmark 1.7 has no ``--benchmark_min_warmup_time``); ``0``
+    turns it off. Default: ``PERFGATE_DEFAULT_WARMUP`` or ``0.05``.
+
+  ``TIMEOUT <seconds>``
+    The ``TIMEOUT`` of each gate test. The benchmark itself is killed at
+    90 % of it so that the artifacts and a verdict are still written.
+    Default: ``PERFGATE_DEFAULT_TIMEOUT`` or 300.
+
+  ``SMOKE_MIN_TIME <seconds>``
+    ``--benchmark_min_time`` of the smoke tests. Default:
+    ``PERFGATE_DEFAULT_SMOKE_MIN_TIME`` or ``0.01``.
+
+  ``SMOKE_TIMEOUT <seconds>``
+    The ``TIMEOUT`` of each smoke test. Default:
+    ``PERFGATE_DEFAULT_SMOKE_TIMEOUT`` or 60.
+
+  ``LABELS <label>...``
+    Extra labels for every test added.
+
+  ``ENVIRONMENT <VAR=value>...``
+    Environment of the benchmark in every test (and in the baseline runs).
+
+  ``BASELINE_UNSET_ENV <VAR>...``
+    Variables removed from the environment of the runs that produce a
+    baseline (the provisional bootstraps and the ``perfgate_record_*``
+    targets), e.g. a fault-injection switch.
+
+  ``FORWARD_ENV <VAR>...``
+    Variables passed from the environment of ``ctest`` into the pinned
+    environment of the instructions lane (``perfgate measure --env``), which
+    otherwise holds only ``PATH`` and ``LD_BIND_NOW`` so that nothing else can
+    move the counts; never into a baseline run when ``BASELINE_UNSET_ENV``
+    names them. The wall-time lane inherits the whole environment anyway.
+
+  ``EXTRA_ARGS <arg>...``
+    Extra arguments for the benchmark executable.
+
+  ``WORKING_DIRECTORY <dir>``
+    Where the benchmark runs. Default: ``CMAKE_CURRENT_BINARY_DIR``.
+
+  ``ARTIFACTS_DIR <dir>``
+    Root of the artifact folders. Default: ``PERFGATE_DEFAULT_ARTIFACTS_DIR``
+    or ``${CMAKE_BINARY_DIR}/perfgate-artifacts``. Must not be inside the
+    source tree.
+
+  ``BOOTSTRAP <AUTO|OFF>``
+    What a runner class without a committed baseline gets: ``AUTO`` records
+    a provisional one in the build tree, ``OFF`` fails. The environment
+    variable ``PERFGATE_BOOTSTRAP=off`` at test time forces ``OFF``.
+    Default: ``PERFGATE_DEFAULT_BOOTSTRAP`` or ``AUTO``.
+
+  ``DISCOVERY_MODE <POST_BUILD|PRE_TEST>``
+    When the benchmarks are listed, as for :command:`gtest_discover_tests`.
+    Default: ``PERFGATE_DEFAULT_DISCOVERY_MODE`` or ``POST_BUILD``.
+
+  ``DISCOVERY_TIMEOUT <seconds>``
+    How long ``--benchmark_list_tests`` may take. Default: 10.
+
+  The comparator is the program named by the variable ``PERFGATE_EXECUTABLE``
+  when it is set, else the target ``perfgate::perfgate`` (from
+  ``find_package(PerfGate)``, ``add_subdirectory`` or ``FetchContent``).
+
+  Example:
+
+  .. code-block:: cmake
+
+    find_package(benchmark REQUIRED)
+    find_package(PerfGate CONFIG REQUIRED)
+    include(PerfGate)
+
+    add_executable(bm_codec bm_codec.cpp)
+    target_link_libraries(bm_codec PRIVATE codec benchmark::benchmark_main)
+    perfgate_add_benchmarks(bm_codec
+      SUITE codec
+      POLICY gates/codec.json
+      BASELINES ${PROJECT_SOURCE_DIR}/baselines
+      REPETITIONS 12 MIN_TIME 0.2 TIMEOUT 600
+      LABELS codec-team)
+
+  and then ``ctest -L perf-gate`` in CI, ``ctest -L smoke`` at a desk. With
+  the deterministic lane blocking and the wall-time lane kept for SLOs:
+
+  .. code-block:: cmake
+
+    perfgate_add_benchmarks(bm_codec
+      SUITE codec
+      POLICY gates/codec.json                   # wall time: ctest -L perf-walltime
+      LANES instructions wall-time
+      INSTRUCTIONS_POLICY gates/codec-instructions.json   # ctest -L perf-gate
+      FORWARD_ENV CODEC_FAULT_INJECTION
+      BASELINE_UNSET_ENV CODEC_FAULT_INJECTION)
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+block(SCOPE_FOR POLICIES)
+cmake_policy(VERSION 3.25)
+
+# True when <token> looks like a misspelling of one of <keywords> (upper case, same first three
+# letters, length within two); the closest such keyword is returned in <out>.
+function(_perfgate_similar_keyword token keywords out)
+  set(${out} "" PARENT_SCOPE)
+  if(NOT token MATCHES "^[A-Z][A-Z0-9_]+$")
+    return()
+  endif()
+  string(LENGTH "${token}" token_length)
+  string(SUBSTRING "${token}" 0 3 token_head)
+  foreach(keyword IN LISTS keywords)
+    string(LENGTH "${keyword}" keyword_length)
+    string(SUBSTRING "${keyword}" 0 3 keyword_head)
+    math(EXPR difference "${token_length} - ${keyword_length}")
+    if(token_head STREQUAL keyword_head AND difference LESS_EQUAL 2 AND difference GREATER_EQUAL -2)
+      set(${out} "${keyword}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+endfunction()
+
+function(_perfgate_positive_number where keyword value)
+  if(NOT value MATCHES "^([0-9]+\\.?[0-9]*|\\.[0-9]+)$" OR value MATCHES "^0*\\.?0*$")
+    message(FATAL_ERROR "${where}: ${keyword} must be a positive number of seconds or a count.\n"
+                        "  Value: '${value}'")
+  endif()
+endfunction()
+
+# Text for a generated CMake file: each argument bracket-quoted.
+function(_perfgate_quote out)
+  set(text "")
+  foreach(item IN LISTS ARGN)
+    string(APPEND text " [==[${item}]==]")
+  endforeach()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# CTest keeps only 1 KiB of a passing test's output by default, which would drop the
+# <CTestMeasurement> lines before they reach Test.xml. Unless the project has its own
+# CTestCustom.cmake at the top of the build tree, write one that keeps enough.
+function(_perfgate_ctest_custom)
+  set(file "${CMAKE_BINARY_DIR}/CTestCustom.cmake")
+  set(marker "# Written by perfgate_add_benchmarks()")
+  if(EXISTS "${file}")
+    file(READ "${file}" text)
+    string(FIND "${text}" "${marker}" ours)
+    string(FIND "${text}" "CTEST_CUSTOM_MAXIMUM_PASSED_TEST_OUTPUT_SIZE" sized)
+    if(ours EQUAL -1)
+      if(sized EQUAL -1)
+        message(WARNING "perfgate: ${file} does not set CTEST_CUSTOM_MAXIMUM_PASSED_TEST_OUTPUT_SIZE;"
+                        " CTest may cut the measurements of passing gate tests.\n"
+                        "  Hint: set it to 1048576 there.")
+      endif()
+      return()
+    endif()
+  endif()
+  file(CONFIGURE OUTPUT "${file}" CONTENT "${marker}; keeps the measurements of passing tests.
+set(CTEST_CUSTOM_MAXIMUM_PASSED_TEST_OUTPUT_SIZE 1048576)
+set(CTEST_CUSTOM_MAXIMUM_FAILED_TEST_OUTPUT_SIZE 4194304)
+")
+endfunction()
+
+function(perfgate_add_benchmarks target)
+  set(where "perfgate_add_benchmarks(${target})")
+  set(options "")
+  set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
+      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
+      DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
+      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS)
+  set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
+  set(all_keywords ${options} ${oneValueArgs} ${multiValueArgs})
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${oneValueArgs}" "${multiValueArgs}")
+
+  # --- Strict arguments: unknown, misspelt or valueless keywords are configure errors.
+  if(arg_UNPARSED_ARGUMENTS)
+    list(GET arg_UNPARSED_ARGUMENTS 0 first)
+    _perfgate_similar_keyword("${first}" "${all_keywords}" guess)
+    if(guess)
+      set(hint "\n  Hint: did you mean '${guess}'?")
+    else()
+      set(hint "\n  Hint: the keywords are ${all_keywords}")
+    endif()
+    list(JOIN arg_UNPARSED_ARGUMENTS " " unparsed)
+    message(FATAL_ERROR "${where}: unknown argument '${first}'.\n"
+                        "  Unparsed: ${unparsed}${hint}")
+  endif()
+  foreach(keyword IN LISTS multiValueArgs)
+    foreach(value IN LISTS arg_${keyword})
+      if(value IN_LIST all_keywords)
+        message(FATAL_ERROR "${where}: keyword ${value} given inside ${keyword} (given twice?).")
+      endif()
+      _perfgate_similar_keyword("${value}" "${all_keywords}" guess)
+      if(guess AND NOT keyword MATCHES "^(BASELINE_UNSET_ENV|FORWARD_ENV)$")
+        message(FATAL_ERROR "${where}: '${value}' in ${keyword} looks like a misspelt keyword.\n"
+                            "  Hint: did you mean '${guess}'?")
+      endif()
+    endforeach()
+  endforeach()
+  foreach(keyword BASELINE_UNSET_ENV FORWARD_ENV)
+    foreach(value IN LISTS arg_${keyword})
+      if(NOT value MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+        message(FATAL_ERROR "${where}: ${keyword} takes variable names.\n  Value: '${value}'")
+      endif()
+    endforeach()
+  endforeach()
+  foreach(value IN LISTS arg_ENVIRONMENT)
+    if(NOT value MATCHES "^[A-Za-z_][A-Za-z0-9_]*=")
+      _perfgate_similar_keyword("${value}" "${all_keywords}" guess)
+      set(hint "")
+      if(guess)
+        set(hint "\n  Hint: did you mean the keyword '${guess}'?")
+      endif()
+      message(FATAL_ERROR "${where}: ENVIRONMENT takes VAR=value entries.\n"
+                          "  Value: '${value}'${hint}")
+    endif()
+  endforeach()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    list(JOIN arg_KEYWORDS_MISSING_VALUES ", " missing)
+    message(FATAL_ERROR "${where}: keyword(s) without a value: ${missing}.")
+  endif()
+
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "${where}: '${target}' is not a target.")
+  endif()
+  get_target_property(target_type ${target} TYPE)
+  if(NOT target_type STREQUAL "EXECUTABLE")
+    message(FATAL_ERROR "${where}: '${target}' is a ${target_type}, not an executable.")
+  endif()
+  get_target_property(target_imported ${target} IMPORTED)
+
+  if(NOT DEFINED arg_SUITE)
+    message(FATAL_ERROR "${where}: SUITE <name> is required.")
+  endif()
+  if(NOT arg_SUITE MATCHES "^[A-Za-z0-9_-]+$")
+    message(FATAL_ERROR "${where}: SUITE may hold letters, digits, '_' and '-' only.\n"
+                        "  Value: '${arg_SUITE}'")
+  endif()
+  get_property(suite_owner GLOBAL PROPERTY _PERFGATE_SUITE_${arg_SUITE})
+  if(suite_owner)
+    message(FATAL_ERROR "${where}: SUITE '${arg_SUITE}' is already registered by '${suite_owner}'.\n"
+                        "  Hint: give each benchmark executable its own suite.")
+  endif()
+  set_property(GLOBAL PROPERTY _PERFGATE_SUITE_${arg_SUITE} "${target}")
+
+  if(NOT DEFINED arg_POLICY)
+    message(FATAL_ERROR "${where}: POLICY <file> is required.\n"
+                        "  Hint: start from perfgate's gates/default.json.")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_POLICY BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  if(NOT EXISTS "${arg_POLICY}" OR IS_DIRECTORY "${arg_POLICY}")
+    message(FATAL_ERROR "${where}: POLICY file does not exist.\n"
+                        "  Path: '${arg_POLICY}'\n"
+                        "  Hint: write a perfgate.policy/1 file (see docs/policy.md); "
+                        "perfgate's gates/default.json is a start.")
+  endif()
+  # A changed policy re-runs the configure step, so the tests never hold a stale path.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${arg_POLICY}")
+
+  # --- Defaults (PERFGATE_DEFAULT_<KEYWORD>, then built-in).
+  foreach(pair
+      "BASELINES|${CMAKE_CURRENT_SOURCE_DIR}/baselines" "RUNNER|" "REPETITIONS|10"
+      "MIN_TIME|0.1" "WARMUP|0.05" "TIMEOUT|300" "SMOKE_MIN_TIME|0.01" "SMOKE_TIMEOUT|60"
+      "WORKING_DIRECTORY|${CMAKE_CURRENT_BINARY_DIR}"
+      "ARTIFACTS_DIR|${CMAKE_BINARY_DIR}/perfgate-artifacts" "BOOTSTRAP|AUTO"
+      "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
+      "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
+      "INSTRUCTIONS_JOBS|2")
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 keyword)
+    list(LENGTH pair n)
+    set(fallback "")
+    if(n GREATER 1)
+      list(GET pair 1 fallback)
+    endif()
+    if(NOT DEFINED arg_${keyword})
+      if(DEFINED PERFGATE_DEFAULT_${keyword})
+        set(arg_${keyword} "${PERFGATE_DEFAULT_${keyword}}")
+      else()
+        set(arg_${keyword} "${fallback}")
+      endif()
+    endif()
+  endforeach()
+
+  if(NOT arg_REPETITIONS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "${where}: REPETITIONS must be a positive whole number.\n"
+                        "  Value: '${arg_REPETITIONS}'")
+  endif()
+  foreach(keyword MIN_TIME TIMEOUT SMOKE_MIN_TIME SMOKE_TIMEOUT DISCOVERY_TIMEOUT)
+    _perfgate_positive_number("${where}" ${keyword} "${arg_${keyword}}")
+  endforeach()
+  if(NOT arg_WARMUP MATCHES "^([0-9]+\\.?[0-9]*|\\.[0-9]+)$")
+    message(FATAL_ERROR "${where}: WARMUP must be a number of seconds (0 = none).\n"
+                        "  Value: '${arg_WARMUP}'")
+  endif()
+  # --- Lanes (docs/lanes.md): the first one is the blocking gate (label perf-gate).
+  set(lanes "")
+  foreach(lane IN LISTS arg_LANES)
+    if(NOT lane MATCHES "^(wall-time|instructions)$")
+      message(FATAL_ERROR "${where}: LANES takes wall-time and/or instructions (the first one "
+                          "blocks).\n  Value: '${lane}'")
+    endif()
+    if(lane IN_LIST lanes)
+      message(FATAL_ERROR "${where}: lane '${lane}' is given twice in LANES.")
+    endif()
+    list(APPEND lanes "${lane}")
+  endforeach()
+  if(lanes STREQUAL "")
+    message(FATAL_ERROR "${where}: LANES is empty.\n  Hint: LANES wall-time, LANES instructions, "
+                        "or both (the first one blocks).")
+  endif()
+  list(GET lanes 0 blocking_lane)
+  if("instructions" IN_LIST lanes)
+    if(arg_INSTRUCTIONS_POLICY STREQUAL "")
+      message(FATAL_ERROR "${where}: the instructions lane needs INSTRUCTIONS_POLICY <file> (or "
+                          "PERFGATE_DEFAULT_INSTRUCTIONS_POLICY).\n"
+                          "  Hint: start from perfgate's gates/instructions.json (a rule on the "
+                          "metric 'instructions').")
+    endif()
+    cmake_path(ABSOLUTE_PATH arg_INSTRUCTIONS_POLICY BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+               NORMALIZE)
+    if(NOT EXISTS "${arg_INSTRUCTIONS_POLICY}" OR IS_DIRECTORY "${arg_INSTRUCTIONS_POLICY}")
+      message(FATAL_ERROR "${where}: INSTRUCTIONS_POLICY file does not exist.\n"
+                          "  Path: '${arg_INSTRUCTIONS_POLICY}'\n"
+                          "  Hint: perfgate's gates/instructions.json is a start.")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${arg_INSTRUCTIONS_POLICY}")
+  endif()
+  foreach(keyword INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS)
+    if(NOT arg_${keyword} MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "${where}: ${keyword} must be a positive whole number.\n"
+                          "  Value: '${arg_${keyword}}'")
+    endif()
+  endforeach()
+  _perfgate_positive_number("${where}" INSTRUCTIONS_TIMEOUT "${arg_INSTRUCTIONS_TIMEOUT}")
+
+  string(TOUPPER "${arg_BOOTSTRAP}" arg_BOOTSTRAP)
+  if(NOT arg_BOOTSTRAP MATCHES "^(AUTO|OFF)$")
+    message(FATAL_ERROR "${where}: BOOTSTRAP must be AUTO or OFF.\n  Value: '${arg_BOOTSTRAP}'")
+  endif()
+  if(NOT arg_DISCOVERY_MODE MATCHES "^(POST_BUILD|PRE_TEST)$")
+    message(FATAL_ERROR "${where}: DISCOVERY_MODE must be POST_BUILD or PRE_TEST.\n"
+                        "  Value: '${arg_DISCOVERY_MODE}'")
+  endif()
+  if(arg_RUNNER AND NOT arg_RUNNER MATCHES "^[A-Za-z0-9._-]+$")
+    message(FATAL_ERROR "${where}: RUNNER may hold letters, digits, '.', '_' and '-' only.\n"
+                        "  Value: '${arg_RUNNER}'")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_BASELINES BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  cmake_path(ABSOLUTE_PATH arg_ARTIFACTS_DIR BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" NORMALIZE)
+  cmake_path(ABSOLUTE_PATH arg_WORKING_DIRECTORY BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" NORMALIZE)
+  cmake_path(IS_PREFIX CMAKE_SOURCE_DIR "${arg_ARTIFACTS_DIR}" NORMALIZE artifacts_in_source)
+  cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${arg_ARTIFACTS_DIR}" NORMALIZE artifacts_in_binary)
+  if(artifacts_in_source AND NOT artifacts_in_binary)
+    message(FATAL_ERROR "${where}: ARTIFACTS_DIR must not be inside the source tree.\n"
+                        "  Path: '${arg_ARTIFACTS_DIR}'")
+  endif()
+
+  # --- The comparator.
+  if(PERFGATE_EXECUTABLE)
+    set(perfgate_program "${PERFGATE_EXECUTABLE}")
+  elseif(TARGET perfgate::perfgate)
+    set(perfgate_program "$<TARGET_FILE:perfgate::perfgate>")
+    # Built in this tree (add_subdirectory, FetchContent): build it with the benchmark.
+    get_target_property(perfgate_real perfgate::perfgate ALIASED_TARGET)
+    if(perfgate_real)
+      get_target_property(perfgate_real_imported ${perfgate_real} IMPORTED)
+      if(NOT perfgate_real_imported AND NOT target_imported)
+        add_dependencies(${target} ${perfgate_real})
+      endif()
+    endif()
+  else()
+    message(FATAL_ERROR "${where}: the perfgate comparator was not found.\n"
+                        "  Hint: find_package(PerfGate CONFIG REQUIRED), add_subdirectory() or "
+                        "FetchContent perfgate first, or set PERFGATE_EXECUTABLE.")
+  endif()
+
+  # --- What the run context records about the build (C2); Google Benchmark 1.7.1 calls every
+  # library "debug", so the build type comes from CMake.
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(build_type "$<CONFIG>")
+  else()
+    set(build_type "${CMAKE_BUILD_TYPE}")
+  endif()
+  set(config_flags "")
+  foreach(config IN ITEMS Debug Release RelWithDebInfo MinSizeRel ${CMAKE_CONFIGURATION_TYPES})
+    string(TOUPPER "${config}" config_upper)
+    string(APPEND config_flags "$<$<CONFIG:${config}>:${CMAKE_CXX_FLAGS_${config_upper}}>")
+  endforeach()
+  if(NOT multi_config AND CMAKE_BUILD_TYPE)
+    string(TOUPPER "${CMAKE_BUILD_TYPE}" config_upper)
+    set(config_flags "${CMAKE_CXX_FLAGS_${config_upper}}")
+  endif()
+  set(target_flags "$<JOIN:$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>, >")
+  string(STRIP "${CMAKE_CXX_FLAGS} ${config_flags}" base_flags)
+  if(NOT multi_config AND (NOT CMAKE_BUILD_TYPE OR CMAKE_BUILD_TYPE STREQUAL "Debug"))
+    if(CMAKE_BUILD_TYPE)
+      set(what "a ${CMAKE_BUILD_TYPE} build")
+    else()
+      set(what "a build without CMAKE_BUILD_TYPE (no optimisation)")
+    endif()
+    message(WARNING "${where}: this is ${what}; its perf and smoke tests will refuse to run.\n"
+                    "  Hint: configure an optimised build, e.g. -DCMAKE_BUILD_TYPE=Release.")
+  endif()
+  set(benchmark_version "${benchmark_VERSION}")
+  if(NOT benchmark_version)
+    set(benchmark_version "unknown")
+  endif()
+
+  # --- The run configuration every test of this registration reads.
+  set(base "${CMAKE_CURRENT_BINARY_DIR}/perfgate/${arg_SUITE}")
+  set(run_config "${base}/run-config-$<CONFIG>.cmake")
+  set(content "# Generated by perfgate_add_benchmarks(${target}); do not edit.\n")
+  foreach(pair
+      "PERFGATE_TARGET|${target}"
+      "PERFGATE_EXECUTABLE_FILE|$<TARGET_FILE:${target}>"
+      "PERFGATE_PROGRAM|${perfgate_program}"
+      "PERFGATE_SUITE|${arg_SUITE}"
+      "PERFGATE_POLICY|${arg_POLICY}"
+      "PERFGATE_BASELINES|${arg_BASELINES}"
+      "PERFGATE_RUNNER_CONFIGURED|${arg_RUNNER}"
+      "PERFGATE_FILTER|${arg_FILTER}"
+      "PERFGATE_LANES|${lanes}"
+      "PERFGATE_INSTRUCTIONS_POLICY|${arg_INSTRUCTIONS_POLICY}"
+      "PERFGATE_INSTRUCTIONS_FILTER|${arg_INSTRUCTIONS_FILTER}"
+      "PERFGATE_INSTRUCTIONS_TIMEOUT|${arg_INSTRUCTIONS_TIMEOUT}"
+      "PERFGATE_INSTRUCTIONS_REPEAT|${arg_INSTRUCTIONS_REPEAT}"
+      "PERFGATE_INSTRUCTIONS_JOBS|${arg_INSTRUCTIONS_JOBS}"
+      "PERFGATE_REPETITIONS|${arg_REPETITIONS}"
+      "PERFGATE_MIN_TIME|${arg_MIN_TIME}"
+      "PERFGATE_WARMUP|${arg_WARMUP}"
+      "PERFGATE_TIMEOUT|${arg_TIMEOUT}"
+      "PERFGATE_SMOKE_MIN_TIME|${arg_SMOKE_MIN_TIME}"
+      "PERFGATE_SMOKE_TIMEOUT|${arg_SMOKE_TIMEOUT}"
+      "PERFGATE_WORKING_DIRECTORY|${arg_WORKING_DIRECTORY}"
+      "PERFGATE_ARTIFACTS_ROOT|${arg_ARTIFACTS_DIR}/${arg_SUITE}"
+      "PERFGATE_BOOTSTRAP|${arg_BOOTSTRAP}"
+      "PERFGATE_BUILD_TYPE|${build_type}"
+      "PERFGATE_CXX_COMPILER|${CMAKE_CXX_COMPILER}"
+      "PERFGATE_CXX_COMPILER_ID|${CMAKE_CXX_COMPILER_ID}"
+      "PERFGATE_CXX_COMPILER_VERSION|${CMAKE_CXX_COMPILER_VERSION}"
+      "PERFGATE_CXX_FLAGS|${base_flags}"
+      "PERFGATE_TARGET_FLAGS|${target_flags}"
+      "PERFGATE_BENCHMARK_VERSION|${benchmark_version}"
+      "PERFGATE_SOURCE_DIR|${CMAKE_CURRENT_SOURCE_DIR}"
+      "PERFGATE_BINARY_DIR|${CMAKE_BINARY_DIR}"
+      "PERFGATE_CMAKE_COMMAND|${CMAKE_COMMAND}"
+      "PERFGATE_RUN_SCRIPT|${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateRun.cmake")
+    string(FIND "${pair}" "|" bar)
+    string(SUBSTRING "${pair}" 0 ${bar} name)
+    math(EXPR bar "${bar} + 1")
+    string(SUBSTRING "${pair}" ${bar} -1 value)
+    string(APPEND content "set(${name} [==[${value}]==])\n")
+  endforeach()
+  foreach(name ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
+    _perfgate_quote(quoted ${arg_${name}})
+    string(APPEND content "set(PERFGATE_${name}${quoted})\n")
+  endforeach()
+  file(GENERATE OUTPUT "${run_config}" CONTENT "${content}")
+
+  set(run_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateRun.cmake")
+  set(discover_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateDiscover.cmake")
+  if(multi_config)
+    set(config_at_test_time_suffix "\${CTEST_CONFIGURATION_TYPE}")
+  else()
+    set(config_at_test_time_suffix "${CMAKE_BUILD_TYPE}")
+  endif()
+  set(config_at_test_time "${base}/run-config-${config_at_test_time_suffix}.cmake")
+
+  # --- Set-up tests (fixtures): validation of the policies and baselines, then the bootstraps.
+  # Test modes: perf (wall-time lane), instr (instructions lane), smoke (always, wall time).
+  set(modes "")
+  if("wall-time" IN_LIST lanes)
+    list(APPEND modes perf)
+  endif()
+  if("instructions" IN_LIST lanes)
+    list(APPEND modes instr)
+  endif()
+  list(APPEND modes smoke)
+  # Labels: the blocking lane's tests carry perf-gate; a non-blocking lane its own label, so it
+  # stays runnable without blocking (perf-walltime, perf-instructions).
+  if(blocking_lane STREQUAL "wall-time")
+    set(gate_label_perf perf-gate)
+    set(gate_label_instr perf-instructions)
+  else()
+    set(gate_label_perf perf-walltime)
+    set(gate_label_instr perf-gate)
+  endif()
+  set(labels_perf ${gate_label_perf} ${arg_SUITE} ${arg_LABELS})
+  set(labels_instr ${gate_label_instr} instructions ${arg_SUITE} ${arg_LABELS})
+  set(labels_smoke smoke ${arg_SUITE} ${arg_LABELS})
+
+  set(fixture_validate "perfgate_${arg_SUITE}_validate")
+  set(validate_test "perfgate.${arg_SUITE}.validate")
+  add_test(NAME ${validate_test}
+           COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}"
+                   -D PERFGATE_MODE=validate -P "${run_script}")
+  set_tests_properties(${validate_test} PROPERTIES
+    LABELS "perf-gate-fixture;smoke-fixture;${arg_SUITE};${arg_LABELS}"
+    FIXTURES_SETUP ${fixture_validate} TIMEOUT 60)
+  # A bootstrap run measures the reference: nothing from BASELINE_UNSET_ENV reaches it.
+  set(unset_env "")
+  foreach(var IN LISTS arg_BASELINE_UNSET_ENV)
+    list(APPEND unset_env "${var}=unset:")
+  endforeach()
+  foreach(mode IN LISTS modes)
+    set(fixture_${mode} "perfgate_${arg_SUITE}_baseline_${mode}")
+    set(bootstrap_test "perfgate.${arg_SUITE}.bootstrap.${mode}")
+    if(mode STREQUAL "perf")
+      set(timeout "${arg_TIMEOUT}")
+    elseif(mode STREQUAL "instr")
+      set(timeout "${arg_INSTRUCTIONS_TIMEOUT}")
+    else()
+      set(timeout "${arg_SMOKE_TIMEOUT}")
+    endif()
+    list(GET labels_${mode} 0 label)
+    add_test(NAME ${bootstrap_test}
+             COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}"
+                     -D PERFGATE_MODE=bootstrap -D PERFGATE_FOR=${mode} -P "${run_script}")
+    set_tests_properties(${bootstrap_test} PROPERTIES
+      LABELS "${label}-fixture;${arg_SUITE};${arg_LABELS}"
+      FIXTURES_SETUP ${fixture_${mode}} FIXTURES_REQUIRED ${fixture_validate}
+      TIMEOUT ${timeout}
+      ENVIRONMENT "${arg_ENVIRONMENT}" ENVIRONMENT_MODIFICATION "${unset_env}")
+    if(mode STREQUAL "instr")
+      # Instruction counts do not depend on load, but measure runs INSTRUCTIONS_JOBS valgrind
+      # processes: account for them, and never run two such tests at once.
+      set_tests_properties(${bootstrap_test} PROPERTIES
+        PROCESSORS ${arg_INSTRUCTIONS_JOBS} RESOURCE_LOCK perfgate_valgrind)
+    else()
+      set_tests_properties(${bootstrap_test} PROPERTIES RUN_SERIAL TRUE)
+    endif()
+  endforeach()
+
+  # --- Per-family tests, discovered from the built executable. Each mode's properties are
+  # written once as CMake text (values bracket-quoted, so lists keep their semicolons).
+  string(CONCAT properties_perf
+    " LABELS [==[${labels_perf}]==] RUN_SERIAL TRUE TIMEOUT ${arg_TIMEOUT}"
+    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_perf}]==]")
+  string(CONCAT properties_instr
+    " LABELS [==[${labels_instr}]==] TIMEOUT ${arg_INSTRUCTIONS_TIMEOUT}"
+    " PROCESSORS ${arg_INSTRUCTIONS_JOBS} RESOURCE_LOCK perfgate_valgrind"
+    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_instr}]==]")
+  string(CONCAT properties_smoke
+    " LABELS [==[${labels_smoke}]==] TIMEOUT ${arg_SMOKE_TIMEOUT}"
+    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_smoke}]==]")
+  if(arg_ENVIRONMENT)
+    foreach(mode IN LISTS modes)
+      string(APPEND properties_${mode} " ENVIRONMENT [==[${arg_ENVIRONMENT}]==]")
+    endforeach()
+  endif()
+  set(properties_file "${base}/discover-properties.cmake")
+  set(properties_text "set(PERFGATE_MODES [===[${modes}]===])\n"
+                      "set(PERFGATE_FILTER_instr [===[${arg_INSTRUCTIONS_FILTER}]===])\n")
+  foreach(mode IN LISTS modes)
+    string(APPEND properties_text "set(PERFGATE_PROPERTIES_${mode} [===[${properties_${mode}}]===])\n")
+  endforeach()
+  file(WRITE "${properties_file}" ${properties_text})
+
+  set(ctest_include_file "${base}/discovered_include.cmake")
+  set(ctest_tests_file "${base}/discovered_tests.cmake")
+  set(discover_names PERFGATE_TARGET PERFGATE_EXECUTABLE_FILE PERFGATE_SUITE PERFGATE_FILTER
+      PERFGATE_WORKING_DIRECTORY PERFGATE_DISCOVERY_TIMEOUT PERFGATE_ARTIFACTS_ROOT
+      PERFGATE_CMAKE_COMMAND PERFGATE_RUN_SCRIPT PERFGATE_RUN_CONFIG PERFGATE_CTEST_FILE
+      PERFGATE_PROPERTIES_FILE PERFGATE_EXTRA_ARGS)
+  set(discover_values "${target}" "$<TARGET_FILE:${target}>" "${arg_SUITE}" "${arg_FILTER}"
+      "${arg_WORKING_DIRECTORY}" "${arg_DISCOVERY_TIMEOUT}" "${arg_ARTIFACTS_DIR}/${arg_SUITE}"
+      "${CMAKE_COMMAND}" "${run_script}" "${run_config}" "${ctest_tests_file}"
+      "${properties_file}" "")
+  # EXTRA_ARGS may hold semicolons; they travel joined by a unit separator.
+  string(ASCII 31 unit_separator)
+  list(JOIN arg_EXTRA_ARGS "${unit_separator}" extra_args_joined)
+  list(LENGTH discover_names n)
+  math(EXPR last "${n} - 1")
+  list(REMOVE_AT discover_values ${last})
+  list(APPEND discover_values "${extra_args_joined}")
+
+  # The placeholder tests when the executable was never built (gtest_discover_tests' _NOT_BUILT).
+  set(not_built "")
+  foreach(mode IN LISTS modes)
+    string(APPEND not_built
+      "  add_test(${mode}.${arg_SUITE}.NOT_BUILT [==[${CMAKE_COMMAND}]==]"
+      " -D \"PERFGATE_RUN_CONFIG=${config_at_test_time}\" -D PERFGATE_MODE=not_built"
+      " -P [==[${run_script}]==])\n"
+      "  set_tests_properties(${mode}.${arg_SUITE}.NOT_BUILT PROPERTIES"
+      " LABELS [==[${labels_${mode}}]==])\n")
+  endforeach()
+
+  if(arg_DISCOVERY_MODE STREQUAL "POST_BUILD")
+    if(target_imported)
+      message(FATAL_ERROR "${where}: '${target}' is imported; use DISCOVERY_MODE PRE_TEST.")
+    endif()
+    set(command_args "")
+    foreach(name value IN ZIP_LISTS discover_names discover_values)
+      list(APPEND command_args -D "${name}=${value}")
+    endforeach()
+    add_custom_command(TARGET ${target} POST_BUILD
+      BYPRODUCTS "${ctest_tests_file}"
+      COMMAND "${CMAKE_COMMAND}" ${command_args} -P "${discover_script}"
+      COMMENT "perfgate: discovering the benchmarks of ${target} (suite ${arg_SUITE})"
+      VERBATIM)
+    file(WRITE "${ctest_include_file}"
+      "if(EXISTS \"${ctest_tests_file}\")\n"
+      "  include(\"${ctest_tests_file}\")\n"
+      "else()\n"
+      "${not_built}"
+      "endif()\n")
+  else()
+    set(call_args "")
+    foreach(name value IN ZIP_LISTS discover_names discover_values)
+      string(APPEND call_args "    set(${name} [==[${value}]==])\n")
+    endforeach()
+    string(CONCAT content
+      "if(EXISTS [==[$<TARGET_FILE:${target}>]==])\n"
+      "  if(NOT EXISTS [==[${ctest_tests_file}]==] OR\n"
+      "     NOT [==[${ctest_tests_file}]==] IS_NEWER_THAN [==[$<TARGET_FILE:${target}>]==] OR\n"
+      "     NOT [==[${ctest_tests_file}]==] IS_NEWER_THAN \"\${CMAKE_CURRENT_LIST_FILE}\")\n"
+      "${call_args}"
+      "    include([==[${discover_script}]==])\n"
+      "  endif()\n"
+      "  include([==[${ctest_tests_file}]==])\n"
+      "else()\n"
+      "${not_built}"
+      "endif()\n")
+    file(GENERATE OUTPUT "${base}/discover-$<CONFIG>.cmake" CONTENT "${content}")
+    file(WRITE "${ctest_include_file}"
+         "include(\"${base}/discover-${config_at_test_time_suffix}.cmake\")\n")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${ctest_include_file}")
+
+  # --- The explicit, reviewed baseline updates: PERFGATE_REASON=... cmake --build . --target ...
+  # perfgate_record_baseline_<suite> records the wall-time baseline of the runner class (also what
+  # smoke compares with); perfgate_record_instructions_baseline_<suite> the instructions baseline
+  # of the toolchain class.
+  set(record_targets "perfgate_record_baseline_${arg_SUITE}|perf|wall-time")
+  if("instructions" IN_LIST lanes)
+    list(APPEND record_targets "perfgate_record_instructions_baseline_${arg_SUITE}|instr|instructions")
+  endif()
+  if(NOT TARGET perfgate_record_baselines)
+    add_custom_target(perfgate_record_baselines)
+  endif()
+  foreach(entry IN LISTS record_targets)
+    string(REPLACE "|" ";" entry "${entry}")
+    list(GET entry 0 record_target)
+    list(GET entry 1 record_for)
+    list(GET entry 2 record_lane)
+    if(NOT TARGET ${record_target})
+      add_custom_target(${record_target}
+        COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}" -D PERFGATE_MODE=record
+                -D PERFGATE_FOR=${record_for} -P "${run_script}"
+        COMMENT "perfgate: recording the ${record_lane} baseline of suite ${arg_SUITE} (reason from PERFGATE_REASON)"
+        USES_TERMINAL VERBATIM)
+      add_dependencies(${record_target} ${target})
+      if(TARGET perfgate)
+        get_target_property(perfgate_imported perfgate IMPORTED)
+        if(NOT perfgate_imported)
+          add_dependencies(${record_target} perfgate)
+        endif()
+      endif()
+    endif()
+    add_dependencies(perfgate_record_baselines ${record_target})
+  endforeach()
+  _perfgate_ctest_custom()
+endfunction()
+
+endblock()

@@ -1,0 +1,191 @@
+# The deterministic gate against the COMMITTED instructions baseline of the example suite
+# (baselines/<toolchain class>/example.json), on whatever machine runs it: no bootstrap, so a
+# machine that never recorded anything proves that the committed numbers hold for its toolchain.
+#
+#   EXPECT=pass: the unchanged bm_example passes, and every count it measures (INSTRUCTIONS_REPEAT
+#                separate valgrind runs per benchmark) is bit-identical to every count of the
+#                committed baseline (recorded on another day, by other runs).
+#   EXPECT=fail: a build with ~1 % more work in one benchmark (bm_example_plus1) fails, the report
+#                names that benchmark with the metric instructions, every other benchmark passes,
+#                and the measured change is within TOLERANCE points of the injected one.
+#
+# -D RUN_CONFIG=<run config of the example suite> -D RUN_SCRIPT=<PerfGateRun.cmake>
+# -D EXECUTABLE=<benchmark program> -D ARTIFACTS=<folder> -D NAME=<test name> -D EXPECT=pass|fail
+# [-D INJECTED_BENCHMARK=BM_Fnv1a/4096 -D INJECTED_PERCENT=1.0009765625 -D TOLERANCE=0.1]
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var RUN_CONFIG RUN_SCRIPT EXECUTABLE ARTIFACTS NAME EXPECT)
+  if("${${var}}" STREQUAL "")
+    message(FATAL_ERROR "check_instructions.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+# A decimal number as text ("0.0100048", "-1.5e-3", "24834") -> integer millionths (truncated).
+function(_micro text out)
+  string(STRIP "${text}" text)
+  if(NOT text MATCHES "^([-+]?)([0-9]*)\\.?([0-9]*)([eE]([-+]?[0-9]+))?$")
+    message(FATAL_ERROR "e2e: '${text}' is not a number")
+  endif()
+  set(sign "${CMAKE_MATCH_1}")
+  set(digits "${CMAKE_MATCH_2}${CMAKE_MATCH_3}")
+  string(LENGTH "${CMAKE_MATCH_2}" point)
+  set(exponent 0)
+  if(NOT "${CMAKE_MATCH_5}" STREQUAL "")
+    set(exponent "${CMAKE_MATCH_5}")
+  endif()
+  math(EXPR point "${point} + ${exponent} + 6")  # where the decimal point falls, in millionths
+  string(LENGTH "${digits}" length)
+  if(point LESS_EQUAL 0)
+    set(value 0)
+  elseif(point GREATER_EQUAL length)
+    math(EXPR zeros "${point} - ${length}")
+    string(REPEAT "0" ${zeros} padding)
+    set(value "${digits}${padding}")
+  else()
+    string(SUBSTRING "${digits}" 0 ${point} value)
+  endif()
+  while(value MATCHES "^0[0-9]")  # (REGEX REPLACE would re-anchor ^ after each match)
+    string(SUBSTRING "${value}" 1 -1 value)
+  endwhile()
+  if(sign STREQUAL "-")
+    set(value "-${value}")
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE "${ARTIFACTS}")
+message("e2e: ${NAME}: the instructions gate of ${EXECUTABLE} against the committed baseline")
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -E env --unset=PERFGATE_EXAMPLE_SLOWDOWN --unset=PERFGATE_RUNNER
+          PERFGATE_BOOTSTRAP=off
+          "${CMAKE_COMMAND}" "-DPERFGATE_RUN_CONFIG=${RUN_CONFIG}" -DPERFGATE_MODE=instr
+          "-DPERFGATE_TEST_NAME=${NAME}" -DPERFGATE_FAMILY=all "-DPERFGATE_FAMILY_REGEX=.*"
+          "-DPERFGATE_ARTIFACTS=${ARTIFACTS}" "-DPERFGATE_EXECUTABLE_OVERRIDE=${EXECUTABLE}"
+          -P "${RUN_SCRIPT}"
+  OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE result)
+message("${output}")
+
+set(problems "")
+if(NOT EXISTS "${ARTIFACTS}/run.json")
+  message(FATAL_ERROR "e2e: ${NAME}: no run.json in ${ARTIFACTS}")
+endif()
+file(READ "${ARTIFACTS}/run.json" run)
+string(JSON status GET "${run}" status)
+string(JSON comparator_exit GET "${run}" comparator_exit)
+string(JSON baseline_kind GET "${run}" baseline_kind)
+string(JSON baseline_file GET "${run}" baseline)
+if(NOT baseline_kind STREQUAL "committed")
+  message(FATAL_ERROR "e2e: ${NAME}: the gate did not use a committed baseline (kind "
+                      "'${baseline_kind}', status '${status}'): '${baseline_file}'.\n"
+                      "  This machine's toolchain class has no committed example baseline; the "
+                      "output above names it.")
+endif()
+file(READ "${ARTIFACTS}/report.json" report)
+string(JSON decisions LENGTH "${report}" decisions)
+math(EXPR last "${decisions} - 1")
+
+if(EXPECT STREQUAL "pass")
+  if(NOT status STREQUAL "passed" OR NOT comparator_exit STREQUAL "0" OR NOT result EQUAL 0)
+    string(APPEND problems "\n  expected a pass, got status '${status}', perfgate exit '${comparator_exit}'")
+  endif()
+  # Bit-identical: every sample of the fresh measurement equals every sample of the baseline
+  # (both written with the shortest round-trip representation, so equal text = equal double).
+  file(READ "${baseline_file}" baseline)
+  file(READ "${ARTIFACTS}/instructions.json" results)
+  string(JSON count LENGTH "${baseline}" benchmarks)
+  string(JSON result_count LENGTH "${results}" benchmarks)
+  if(NOT count EQUAL result_count)
+    string(APPEND problems "\n  the baseline has ${count} benchmarks, the measurement ${result_count}")
+  endif()
+  set(compared 0)
+  math(EXPR blast "${count} - 1")
+  math(EXPR rlast "${result_count} - 1")
+  foreach(i RANGE 0 ${blast})
+    string(JSON name GET "${baseline}" benchmarks ${i} name)
+    string(JSON reference GET "${baseline}" benchmarks ${i} metrics 0 samples 0)
+    string(JSON nsamples LENGTH "${baseline}" benchmarks ${i} metrics 0 samples)
+    set(values "")
+    math(EXPR slast "${nsamples} - 1")
+    foreach(s RANGE 0 ${slast})
+      string(JSON value GET "${baseline}" benchmarks ${i} metrics 0 samples ${s})
+      list(APPEND values "baseline:${value}")
+    endforeach()
+    set(found FALSE)
+    foreach(j RANGE 0 ${rlast})
+      string(JSON candidate_name GET "${results}" benchmarks ${j} name)
+      if(NOT candidate_name STREQUAL name)
+        continue()
+      endif()
+      set(found TRUE)
+      string(JSON nsamples LENGTH "${results}" benchmarks ${j} metrics 0 samples)
+      math(EXPR slast "${nsamples} - 1")
+      foreach(s RANGE 0 ${slast})
+        string(JSON value GET "${results}" benchmarks ${j} metrics 0 samples ${s})
+        list(APPEND values "measured:${value}")
+      endforeach()
+    endforeach()
+    if(NOT found)
+      string(APPEND problems "\n  ${name}: not measured")
+      continue()
+    endif()
+    foreach(entry IN LISTS values)
+      string(REGEX REPLACE "^[a-z]+:" "" value "${entry}")
+      math(EXPR compared "${compared} + 1")
+      if(NOT value STREQUAL reference)
+        list(JOIN values ", " shown)
+        string(APPEND problems "\n  ${name}: counts differ: ${shown}")
+        break()
+      endif()
+    endforeach()
+    message("e2e: ${name}: ${values} (identical)")
+  endforeach()
+  if(NOT problems)
+    message("e2e: ${NAME}: passed; ${compared} instruction counts of ${count} benchmarks are "
+            "bit-identical to the committed baseline ${baseline_file}")
+  endif()
+else()
+  if(NOT status STREQUAL "failed" OR NOT comparator_exit STREQUAL "1" OR result EQUAL 0)
+    string(APPEND problems "\n  expected the gate to fail (exit 1), got status '${status}', perfgate exit '${comparator_exit}'")
+  endif()
+  if(NOT output MATCHES "${INJECTED_BENCHMARK} instructions median: fail")
+    string(APPEND problems "\n  the test's verdict does not name '${INJECTED_BENCHMARK} instructions median: fail'")
+  endif()
+  set(seen FALSE)
+  foreach(i RANGE 0 ${last})
+    string(JSON benchmark GET "${report}" decisions ${i} benchmark)
+    string(JSON metric GET "${report}" decisions ${i} metric)
+    string(JSON verdict GET "${report}" decisions ${i} verdict)
+    if(benchmark STREQUAL INJECTED_BENCHMARK AND metric STREQUAL "instructions")
+      set(seen TRUE)
+      string(JSON change GET "${report}" decisions ${i} change)
+      if(NOT verdict STREQUAL "fail")
+        string(APPEND problems "\n  ${benchmark} instructions: verdict '${verdict}', expected fail")
+      endif()
+      # change is a fraction: millionths of it are ten-thousandths of a percentage point.
+      _micro("${change}" change_micro)
+      _micro("${INJECTED_PERCENT}" injected_micro)
+      _micro("${TOLERANCE}" tolerance_micro)
+      math(EXPR measured_pct_micro "${change_micro} * 100")       # percent x 1e6
+      math(EXPR difference "${measured_pct_micro} - ${injected_micro}")
+      if(difference LESS 0)
+        math(EXPR difference "0 - ${difference}")
+      endif()
+      message("e2e: ${benchmark}: measured change ${change} (fraction), injected ${INJECTED_PERCENT} %, "
+              "difference ${difference} millionths of a point (tolerance ${TOLERANCE} points)")
+      if(difference GREATER tolerance_micro)
+        string(APPEND problems "\n  measured change ${change} is not within ${TOLERANCE} points of ${INJECTED_PERCENT} %")
+      endif()
+    elseif(NOT verdict STREQUAL "pass")
+      string(APPEND problems "\n  ${benchmark} ${metric}: verdict '${verdict}', expected pass (nothing else changed)")
+    endif()
+  endforeach()
+  if(NOT seen)
+    string(APPEND problems "\n  report.json has no instructions decision for ${INJECTED_BENCHMARK}")
+  endif()
+  if(NOT problems)
+    message("e2e: ${NAME}: the gate failed as it must, naming ${INJECTED_BENCHMARK} (instructions)")
+  endif()
+endif()
+if(problems)
+  message(FATAL_ERROR "e2e: ${NAME} failed:${problems}\n  Artifacts: ${ARTIFACTS}")
+endif()

@@ -1,0 +1,72 @@
+// The consumer's own benchmarks: small families, one with a throughput counter, one with two
+// threads, one whose instruction count moves between processes.
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+namespace {
+
+void BM_Accumulate(benchmark::State& state) {
+  std::vector<std::uint32_t> values(static_cast<std::size_t>(state.range(0)));
+  std::iota(values.begin(), values.end(), 1U);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(std::accumulate(values.begin(), values.end(), std::uint64_t{0}));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Accumulate)->Arg(256)->Arg(4096);
+
+void BM_VectorPush(benchmark::State& state) {
+  for (auto _ : state) {
+    std::vector<int> v;
+    for (int i = 0; i < 512; ++i) {
+      v.push_back(i);
+    }
+    benchmark::DoNotOptimize(v.data());
+  }
+}
+BENCHMARK(BM_VectorPush);
+
+// Two threads on one counter: the instructions lane measures it at least three times and reports
+// it with a note (multi-threaded) or as noisy when the counts differ, never as a plain number.
+void BM_SharedCounter(benchmark::State& state) {
+  static std::atomic<std::uint64_t> counter{0};
+  for (auto _ : state) {
+    for (int i = 0; i < 64; ++i) {
+      counter.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+}
+BENCHMARK(BM_SharedCounter)->Threads(2);
+
+// Work that differs between processes on purpose: the first process to create the marker file in
+// its working folder adds 1000 numbers per iteration, every later one 1001. The instructions lane
+// measures each benchmark in two separate valgrind processes that share a fresh folder, so their
+// counts always differ, and perfgate must report the benchmark noisy instead of gating it.
+void BM_ProcessDependent(benchmark::State& state) {
+  static const int n = [] {
+    const int fd = open("bm_consumer.marker", O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd >= 0) {
+      close(fd);
+      return 1000;
+    }
+    return 1001;
+  }();
+  for (auto _ : state) {
+    int sum = 0;
+    for (int i = 0; i < n; ++i) {
+      benchmark::DoNotOptimize(sum += i);
+    }
+  }
+}
+BENCHMARK(BM_ProcessDependent);
+
+}  // namespace
+
+BENCHMARK_MAIN();
