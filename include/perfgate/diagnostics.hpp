@@ -50,6 +50,8 @@ class Diagnostics {
   std::vector<Diagnostic> m_items;
 };
 
+std::string_view to_string(Severity severity);  // "error", "warning", "note"
+
 // "file:line: error: /pointer: message\n  hint: ...\n"
 std::string format_diagnostic(const Diagnostic& diagnostic);
 // Every diagnostic, then "... and N more problems" when the cap dropped some.

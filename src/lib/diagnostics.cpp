@@ -39,8 +39,7 @@ void Diagnostics::append(const Diagnostics& other) {
   m_error_count += other.m_error_count - shown_errors;
 }
 
-namespace {
-std::string_view severity_name(Severity severity) {
+std::string_view to_string(Severity severity) {
   switch (severity) {
     case Severity::error:
       return "error";
@@ -51,7 +50,6 @@ std::string_view severity_name(Severity severity) {
   }
   return "error";
 }
-}  // namespace
 
 std::string format_diagnostic(const Diagnostic& diagnostic) {
   std::string out = diagnostic.file.empty() ? std::string("perfgate") : diagnostic.file;
@@ -60,7 +58,7 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
     out += std::to_string(*diagnostic.line);
   }
   out += ": ";
-  out += severity_name(diagnostic.severity);
+  out += to_string(diagnostic.severity);
   out += ": ";
   if (!diagnostic.pointer.empty()) {
     out += diagnostic.pointer;

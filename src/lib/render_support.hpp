@@ -375,41 +375,9 @@ inline std::string format_summary(const GateResult& result) {
 }
 
 // A CSS class / identifier for a verdict that never depends on how it is spelt for people.
-inline std::string_view verdict_slug(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::pass:
-      return "pass";
-    case Verdict::warn:
-      return "warn";
-    case Verdict::fail:
-      return "fail";
-    case Verdict::improved:
-      return "improved";
-    case Verdict::new_benchmark:
-      return "new";
-    case Verdict::missing:
-      return "missing";
-    case Verdict::noisy:
-      return "noisy";
-    case Verdict::waived:
-      return "waived";
-    case Verdict::error:
-      return "error";
-  }
-  return "error";
-}
+inline std::string_view verdict_slug(Verdict verdict) { return to_string(verdict); }
 
-inline std::string_view severity_name(Severity severity) {
-  switch (severity) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::note:
-      return "note";
-  }
-  return "error";
-}
+inline std::string_view severity_name(Severity severity) { return to_string(severity); }
 
 // ANSI SGR sequence for a verdict in the terminal table; reset with k_ansi_reset.
 inline constexpr std::string_view k_ansi_reset = "\x1b[0m";
