@@ -9,7 +9,8 @@
 # interleaved in a random order, every run with REPS repetitions, then decides with
 # `perfgate gate --reference ... --results ...`. In an A/A trial reference and candidate are the
 # same program; in a slowdown trial the candidate runs with PERFGATE_EXAMPLE_SLOWDOWN. The
-# stored-baseline lane records one baseline from RUNS runs, then gates one candidate run per trial.
+# stored-baseline lane records one baseline from RUNS runs, then gates RUNS candidate runs per
+# trial under the example suite's own policy.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var PERFGATE EXAMPLE GATES)
@@ -83,6 +84,19 @@ function(paired_trial name slowdown result_var)
   set(${result_var} "${code}" PARENT_SCOPE)
 endfunction()
 
+# One stored-baseline trial: RUNS candidate runs gated against the recorded baseline under the
+# example suite's own wall-time policy (gates/example.json).
+function(stored_trial name slowdown result_var)
+  set(candidate "")
+  foreach(run RANGE 1 ${RUNS})
+    run_example("${WORK}/${name}-${run}.json" "${slowdown}")
+    list(APPEND candidate --results "${WORK}/${name}-${run}.json")
+  endforeach()
+  gate(code "${WORK}/${name}" --baseline "${WORK}/baseline.json" ${candidate}
+       --policy "${GATES}/example.json")
+  set(${result_var} "${code}" PARENT_SCOPE)
+endfunction()
+
 # tally(<lane> <code>): counts exit codes per lane.
 macro(tally lane code)
   if("${code}" STREQUAL "0")
@@ -116,9 +130,7 @@ endif()
 foreach(trial RANGE 1 ${TRIALS})
   paired_trial("paired-aa-${trial}" "" code)
   tally(paired_aa "${code}")
-  run_example("${WORK}/stored-aa-${trial}.json" "")
-  gate(code "${WORK}/stored-aa-${trial}" --baseline "${WORK}/baseline.json"
-       --results "${WORK}/stored-aa-${trial}.json" --policy "${GATES}/example-paired.json")
+  stored_trial("stored-aa-${trial}" "" code)
   tally(stored_aa "${code}")
   message(STATUS "A/A trial ${trial}: paired ${paired_aa_fail} fail so far, stored ${stored_aa_fail} fail so far")
 endforeach()
@@ -127,9 +139,7 @@ math(EXPR slow_trials "(${TRIALS} + 3) / 4")
 foreach(trial RANGE 1 ${slow_trials})
   paired_trial("paired-slow-${trial}" "${SLOWDOWN}" code)
   tally(paired_slow "${code}")
-  run_example("${WORK}/stored-slow-${trial}.json" "${SLOWDOWN}")
-  gate(code "${WORK}/stored-slow-${trial}" --baseline "${WORK}/baseline.json"
-       --results "${WORK}/stored-slow-${trial}.json" --policy "${GATES}/example-paired.json")
+  stored_trial("stored-slow-${trial}" "${SLOWDOWN}" code)
   tally(stored_slow "${code}")
 endforeach()
 
@@ -141,5 +151,5 @@ message("
 | paired, ${SLOWDOWN}% slower | ${slow_trials} | ${paired_slow_pass} | ${paired_slow_fail} | ${paired_slow_other} |
 | stored baseline, ${SLOWDOWN}% slower | ${slow_trials} | ${stored_slow_pass} | ${stored_slow_fail} | ${stored_slow_other} |
 
-policy gates/example-paired.json, ${RUNS} runs x ${REPS} repetitions per side, seed ${SEED};
+paired lane: gates/example-paired.json (+5%); stored lane: gates/example.json (+50%); ${RUNS} runs x ${REPS} repetitions per side, seed ${SEED};
 reports in ${WORK}")
