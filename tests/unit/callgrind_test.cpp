@@ -1,6 +1,6 @@
 // The instructions lane's pure half: dump text -> timed runs -> instructions per iteration.
-// The counts below are real: captured with valgrind 3.19 / Google Benchmark 1.7.1 on the
-// research sample (/tmp/cg-research, REPORT.md sections 3-5).
+// The counts below are real: captured with valgrind 3.19 and Google Benchmark 1.7.1 from small
+// sample benchmarks (a vector sum, a map insert, a two-thread counter, a paused loop).
 #include <perfgate/baseline.hpp>
 #include <perfgate/callgrind.hpp>
 #include <perfgate/evaluate.hpp>
