@@ -148,7 +148,7 @@ TEST(Callgrind, InstructionsPerIterationCancelsOverheadAndWarmUp) {
 }
 
 TEST(Callgrind, SumsTheThreadsOfEachRun) {
-  // BM_Threaded/threads:2, dumps in the order callgrind wrote them (REPORT.md section 5).
+  // BM_Threaded/threads:2, dumps in the order callgrind wrote them.
   const auto collector =
       collect("BM_Threaded/threads:2",
               {{1, F, 9105},   {1, P, 20}, {2, F, 9103},   {2, P, 20}, {2, F, 90194},
