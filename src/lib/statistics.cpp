@@ -99,6 +99,35 @@ void validate_options(const ComparisonOptions& options) {
   }
 }
 
+// Sorts (value, flag) pairs and returns the sum of the mid-ranks (1-based, ties averaged) of the
+// flagged ones; adds each tie group's (t^3 - t) to `tie_term`. Shared by both rank tests.
+double flagged_mid_rank_sum(std::vector<std::pair<double, bool>>& items, double& tie_term,
+                            bool& ties) {
+  std::sort(items.begin(), items.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  double sum = 0.0;
+  std::size_t i = 0;
+  while (i < items.size()) {
+    std::size_t j = i;
+    while (j + 1 < items.size() && items[j + 1].first == items[i].first) {
+      ++j;
+    }
+    const double mid_rank = 0.5 * (to_double(i) + to_double(j)) + 1.0;
+    const double t = to_double(j - i + 1);
+    if (j > i) {
+      ties = true;
+      tie_term += t * t * t - t;
+    }
+    for (std::size_t k = i; k <= j; ++k) {
+      if (items[k].second) {
+        sum += mid_rank;
+      }
+    }
+    i = j + 1;
+  }
+  return sum;
+}
+
 // Sum of Mann-Whitney counts: U = #{y_j > x_i} + 0.5 #{y_j == x_i}, via mid-ranks.
 struct RankSum {
   double u = 0.0;
@@ -115,28 +144,8 @@ RankSum rank_sum(const std::vector<double>& x, const std::vector<double>& y) {
   for (const double v : y) {
     all.emplace_back(v, true);
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   RankSum result;
-  double rank_sum_y = 0.0;
-  std::size_t i = 0;
-  while (i < all.size()) {
-    std::size_t j = i;
-    while (j + 1 < all.size() && all[j + 1].first == all[i].first) {
-      ++j;
-    }
-    const double mid_rank = 0.5 * (to_double(i) + to_double(j)) + 1.0;
-    const double t = to_double(j - i + 1);
-    if (j > i) {
-      result.ties = true;
-      result.tie_term += t * t * t - t;
-    }
-    for (std::size_t k = i; k <= j; ++k) {
-      if (all[k].second) {
-        rank_sum_y += mid_rank;
-      }
-    }
-    i = j + 1;
-  }
+  const double rank_sum_y = flagged_mid_rank_sum(all, result.tie_term, result.ties);
   const double n2 = to_double(y.size());
   result.u = rank_sum_y - n2 * (n2 + 1.0) / 2.0;
   return result;
@@ -156,29 +165,9 @@ SignedRankSum signed_rank_sum(const std::vector<double>& values) {
       magnitudes.emplace_back(std::fabs(v), v > 0.0);
     }
   }
-  std::sort(magnitudes.begin(), magnitudes.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
   SignedRankSum result;
   result.n = magnitudes.size();
-  std::size_t i = 0;
-  while (i < magnitudes.size()) {
-    std::size_t j = i;
-    while (j + 1 < magnitudes.size() && magnitudes[j + 1].first == magnitudes[i].first) {
-      ++j;
-    }
-    const double mid_rank = 0.5 * (to_double(i) + to_double(j)) + 1.0;
-    const double t = to_double(j - i + 1);
-    if (j > i) {
-      result.ties = true;
-      result.tie_term += t * t * t - t;
-    }
-    for (std::size_t k = i; k <= j; ++k) {
-      if (magnitudes[k].second) {
-        result.t_plus += mid_rank;
-      }
-    }
-    i = j + 1;
-  }
+  result.t_plus = flagged_mid_rank_sum(magnitudes, result.tie_term, result.ties);
   return result;
 }
 
