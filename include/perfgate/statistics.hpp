@@ -21,7 +21,8 @@ namespace perfgate::stats {
 enum class Method {
   exact_rank,     // exact permutation distribution of the rank statistic
   normal_rank,    // normal approximation of the rank statistic (large n or ties)
-  random_effects  // HL estimate, SE widened by run-to-run variance, Student t
+  random_effects,  // HL estimate, SE widened by run-to-run variance, Student t
+  screened_t       // Student t on the mean logs after the label-blind outlier screen
 };
 
 // The outcome of one test (before or after the family-wise adjustment of apply_holm).
@@ -89,6 +90,9 @@ struct ComparisonOptions {
   // pooled median + screen_k * pooled MAD-sigma are left out of the test statistic
   // (at most 10 % of the values; 0 disables). Estimates and intervals use all values.
   double screen_k = 5.0;
+  // The same screen for compare_same_job's t test, after aligning the two samples by their HL
+  // shift; wider, because the t statistic is not exact after screening (0 disables).
+  double same_job_screen_k = 7.0;
 };
 
 struct ComparisonResult {
@@ -176,6 +180,15 @@ double practical_log_margin(double margin, Direction direction);
 ComparisonResult compare_independent(const std::vector<double>& baseline,
                                      const std::vector<double>& candidate,
                                      const ComparisonOptions& options);
+
+// Two samples measured in the same job (the paired lane: reference and candidate interleaved,
+// so the job's offset is common to both). Student t on the mean logs after the label-blind
+// outlier screen (pooled variance, n1 + n2 - 2 degrees of freedom); the estimate is the
+// difference of the screened mean logs with a t interval. Falls back to compare_independent
+// with fewer than 8 values on a side or when neither side has any spread.
+ComparisonResult compare_same_job(const std::vector<double>& baseline,
+                                  const std::vector<double>& candidate,
+                                  const ComparisonOptions& options);
 
 // Samples grouped by process run. With at least two runs on one side the standard
 // error of the HL shift is widened by the estimated run-to-run variance

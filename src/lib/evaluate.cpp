@@ -690,6 +690,8 @@ class Evaluator {
         return "hl-normal-rank";
       case stats::Method::random_effects:
         return "hl-run-to-run-t";
+      case stats::Method::screened_t:
+        return "t-screened";
     }
     return "hl";
   }
@@ -715,6 +717,7 @@ class Evaluator {
     std::vector<stats::ComparisonResult> results;
     std::vector<double> adjusted;
     std::vector<bool> undecided(m_cases.size(), false);
+    std::vector<bool> passed_early(m_cases.size(), false);  // adaptive: inside the margin at a look
     const std::vector<std::size_t> looks = sequential_looks(m_options.sequential_max);
     // The comparisons of one gate mostly share their sample sizes: each exact null distribution
     // is computed once per evaluate() call.
@@ -731,8 +734,8 @@ class Evaluator {
       options.power = 0.80;
       if (!sequential) {
         results.push_back(m_options.paired
-                              ? stats::compare_independent(flatten(c.baseline_runs),
-                                                           flatten(c.candidate_runs), options)
+                              ? stats::compare_same_job(flatten(c.baseline_runs),
+                                                        flatten(c.candidate_runs), options)
                               : stats::compare_grouped(c.baseline_runs, c.candidate_runs, options));
         continue;
       }
@@ -761,6 +764,7 @@ class Evaluator {
       const stats::SequentialResult step = stats::sequential_step(base, cand, plan, options);
       results.push_back(step.comparison);
       adjusted.push_back(std::min(1.0, step.comparison.p_worse * alpha / step.alpha_this_look));
+      passed_early[i] = step.decision == stats::SequentialDecision::decided_pass;
       if (step.decision == stats::SequentialDecision::continue_sampling) {
         undecided[i] = true;
         result.next_repetitions = std::max(result.next_repetitions, looks[look + 1]);
@@ -774,7 +778,8 @@ class Evaluator {
       adjusted = stats::conditional_holm_adjust(p_values, m_options.paired ? k_paired_tau : 1.0);
     }
     for (std::size_t i = 0; i < m_cases.size(); ++i) {
-      settle(m_cases[i], results[i], adjusted[i], level, undecided[i], sequential);
+      settle(m_cases[i], results[i], adjusted[i], level, undecided[i], passed_early[i],
+             sequential);
     }
   }
 
@@ -792,15 +797,16 @@ class Evaluator {
   }
 
   void settle(const StatisticalCase& c, const stats::ComparisonResult& r, double adjusted,
-              double level, bool undecided, bool sequential) {
-    settle_verdict(c, r, adjusted, level, undecided, sequential);
+              double level, bool undecided, bool passed_early, bool sequential) {
+    settle_verdict(c, r, adjusted, level, undecided, passed_early, sequential);
     if (!c.caveat.empty()) {
       add_note(m_decisions[c.decision], c.caveat);
     }
   }
 
   void settle_verdict(const StatisticalCase& c, const stats::ComparisonResult& r,
-                      double adjusted, double level, bool undecided, bool sequential) {
+                      double adjusted, double level, bool undecided, bool passed_early,
+                      bool sequential) {
     Decision& d = m_decisions[c.decision];
     const Rule& rule = *c.rule;
     const bool lower_is_better = rule.direction == Direction::lower_is_better;
@@ -844,7 +850,9 @@ class Evaluator {
                " repetitions per side: more repetitions follow";
       return;
     }
-    if (!(mde <= c.margin)) {
+    // An adaptive early pass is a decision of the design up to its cap (the upper bound at this
+    // look is inside the margin), so the resolution of this one look does not make it noisy.
+    if (!passed_early && !(mde <= c.margin)) {
       d.verdict = Verdict::noisy;
       d.note = what + " is too noisy to gate at " + d.limit_text + ": " +
                noise_text(r, mde, level) + "; the estimate " + estimate +
@@ -876,6 +884,11 @@ class Evaluator {
       return;
     }
     d.verdict = Verdict::pass;
+    if (passed_early) {
+      d.note = what + " " + estimate + ": inside the margin after " +
+               std::to_string(std::min(r.n_baseline, r.n_candidate)) +
+               " repetitions per side, so the adaptive design stopped early";
+    }
   }
 
   static std::string number_text(double value) {

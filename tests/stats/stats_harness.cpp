@@ -36,6 +36,7 @@ namespace {
 enum Rule : std::size_t {
   k_rule_stored = 0,
   k_rule_paired,
+  k_rule_paired_rank,
   k_rule_paired_signed_rank,
   k_rule_adaptive,
   k_rule_compare_py,
@@ -44,8 +45,10 @@ enum Rule : std::size_t {
 };
 
 constexpr std::array<const char*, k_rule_count> k_rule_names = {
-    "(a) perfgate stored baseline", "(b) perfgate paired lane",   "(b') paired, signed-rank only",
-    "(c) perfgate adaptive",        "(d) compare.py U-test 0.05", "(e) median ratio > 10%",
+    "(a) perfgate stored baseline",  "(b) perfgate paired lane",
+    "(b'') paired, rank test only",  "(b') paired, signed-rank only",
+    "(c) perfgate adaptive",         "(d) compare.py U-test 0.05",
+    "(e) median ratio > 10%",
 };
 
 struct Config {
@@ -211,22 +214,27 @@ ScenarioResult run_scenario(const Scenario& scenario, const Config& config) {
     // (a), (b), (b'): per-benchmark comparisons, then Holm across the gate.
     std::vector<ps::ComparisonResult> stored;
     std::vector<ps::ComparisonResult> paired;
+    std::vector<ps::ComparisonResult> paired_rank;
     std::vector<ps::ComparisonResult> signed_rank;
     stored.reserve(benchmarks);
     paired.reserve(benchmarks);
+    paired_rank.reserve(benchmarks);
     signed_rank.reserve(benchmarks);
     for (std::size_t b = 0; b < benchmarks; ++b) {
       stored.push_back(ps::compare_grouped(baseline[b], {candidate[b]}, options));
-      paired.push_back(ps::compare_independent(pair_reference[b], pair_candidate[b], options));
+      paired.push_back(ps::compare_same_job(pair_reference[b], pair_candidate[b], options));
+      paired_rank.push_back(
+          ps::compare_independent(pair_reference[b], pair_candidate[b], options));
       signed_rank.push_back(ps::compare_paired(pair_reference[b], pair_candidate[b], options));
     }
     ps::apply_holm(stored, config.family_alpha);
     ps::apply_holm(paired, config.family_alpha, config.selection_tau);
+    ps::apply_holm(paired_rank, config.family_alpha, config.selection_tau);
     ps::apply_holm(signed_rank, config.family_alpha, config.selection_tau);
-    const std::array<const std::vector<ps::ComparisonResult>*, 3> fixed = {&stored, &paired,
-                                                                           &signed_rank};
-    const std::array<std::size_t, 3> fixed_rules = {k_rule_stored, k_rule_paired,
-                                                    k_rule_paired_signed_rank};
+    const std::array<const std::vector<ps::ComparisonResult>*, 4> fixed = {
+        &stored, &paired, &paired_rank, &signed_rank};
+    const std::array<std::size_t, 4> fixed_rules = {k_rule_stored, k_rule_paired,
+                                                    k_rule_paired_rank, k_rule_paired_signed_rank};
     for (std::size_t f = 0; f < fixed.size(); ++f) {
       for (std::size_t b = 0; b < benchmarks; ++b) {
         const ps::Outcome verdict = (*fixed[f])[b].verdict;
@@ -571,7 +579,7 @@ int main(int argc, char** argv) {
       "lognormal noise, outliers %.0f%% of samples x U(1.5, 3), run-to-run offset sd %.1f%% shared "
       "by all "
       "benchmarks of a run; stored baseline = %zu runs x R; family alpha %.2f (Holm; conditional "
-      "Holm with tau %.2f in the paired lanes); "
+      "Holm with tau %.2f in the paired lanes); paired lane (b): Student t on the screened logs of the same-job samples; "
       "adaptive: looks 4,5,6,7,8,10,12,16,20 (<= R), O'Brien-Fleming-shaped union-bound spending "
       "of "
       "alpha/M, pass level %.2f, Mann-Whitney on same-job samples; margin %.1f%%.\n",
@@ -607,12 +615,7 @@ int main(int argc, char** argv) {
         make_row(results, true, 0.03, 20, config.margin, k_rule_adaptive, quick_slowdowns);
     check("R=10 (a) stored: gate false-fail", stored.false_fail, 0.01, true, true);
     check("R=10 (b) paired: gate false-fail", paired.false_fail, 0.01, true, true);
-    // The issue asks for 95% at R = 10. The full run measures 94.0% (4000 regressions, SE 0.4%):
-    // the target sits at the edge of what a valid test can reach at this family level
-    // (docs/statistics.md, section 9), so CI asserts the bound the data supports, 93%, and the
-    // 95% target where it holds with room: the paired lane at R = 20 and the adaptive lane.
-    check("R=10 (b) paired: detection of 10% (target 95%, measured 94-95%)", paired.det_10, 0.93,
-          false, true);
+    check("R=10 (b) paired: detection of 10%", paired.det_10, 0.95, false, true);
     const Row paired_20 =
         make_row(results, true, 0.03, 20, config.margin, k_rule_paired, quick_slowdowns);
     check("R=20 (b) paired: gate false-fail", paired_20.false_fail, 0.01, true, true);

@@ -341,6 +341,21 @@ TEST(EvaluateStatistics, LikelyRegressionNotProvenWarns) {
       << d.note;
 }
 
+TEST(EvaluateStatistics, PairedLaneDecidesSameJobSamplesWithStudentT) {
+  EvaluateOptions options;
+  options.paired = true;
+  const GateResult slow = evaluate(runs({make("BM_a", around(100, 10, 0.004))}),
+                                   runs({make("BM_a", around(125, 10, 0.004))}),
+                                   default_policy(), options);
+  EXPECT_EQ(only(slow).method, "paired:t-screened");
+  EXPECT_EQ(only(slow).verdict, Verdict::fail);
+  const GateResult same = evaluate(runs({make("BM_a", around(100, 10, 0.004))}),
+                                   runs({make("BM_a", around(100, 10, 0.004))}),
+                                   default_policy(), options);
+  EXPECT_EQ(only(same).verdict, Verdict::pass);
+  EXPECT_EQ(only(same).method, "paired:t-screened");
+}
+
 TEST(EvaluateStatistics, SequentialLooksContinueThenDecide) {
   EvaluateOptions options;
   options.paired = true;
@@ -362,6 +377,20 @@ TEST(EvaluateStatistics, SequentialLooksContinueThenDecide) {
                                    default_policy(), options);
   EXPECT_FALSE(only(same).undecided);  // passes early: the upper bound is inside the margin
   EXPECT_EQ(only(same).verdict, Verdict::pass);
+  // 4 vs 4 repetitions could never fail alone, yet an early pass is a decision of the whole
+  // design up to the cap: a pass, not "noisy".
+  std::vector<Benchmark> four_base;
+  std::vector<Benchmark> four_cand;
+  for (int i = 0; i < 4; ++i) {
+    four_base.push_back(make("BM_" + std::to_string(i), around(100, 4, 0.002)));
+    four_cand.push_back(make("BM_" + std::to_string(i), around(100, 4, 0.002)));
+  }
+  const GateResult early_pass = evaluate(runs(four_base), runs(four_cand), default_policy(), options);
+  for (const Decision& d : early_pass.decisions) {
+    EXPECT_EQ(d.verdict, Verdict::pass) << d.note;
+    EXPECT_NE(d.note.find("adaptive design stopped early"), std::string::npos) << d.note;
+  }
+  EXPECT_EQ(early_pass.next_repetitions, 0U);
 }
 }  // namespace
 }  // namespace perfgate

@@ -2,6 +2,7 @@
 // fixed seed and checks a property with a wide tolerance, so it is deterministic.
 #include <perfgate/statistics.hpp>
 
+#include <boost/math/distributions/students_t.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -252,6 +253,97 @@ TEST(Statistics, PairedCancelsACommonDriftThatBreaksTheTwoSampleView) {
   EXPECT_NEAR(paired.ratio, 1.08, 0.002);
   const ps::ComparisonResult unpaired = ps::compare_independent(reference, candidate, options);
   EXPECT_NE(unpaired.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, SameJobStudentTMatchesHandComputation) {
+  // Logs of the baseline: 0, 0, +-0.01, +-0.02, +-0.03; the candidate is the same pattern + 0.10.
+  const std::vector<double> base_logs = {0.0, 0.01, 0.02, 0.03, -0.01, -0.02, -0.03, 0.0};
+  std::vector<double> cand_logs;
+  for (const double v : base_logs) {
+    cand_logs.push_back(v + 0.10);
+  }
+  ps::ComparisonOptions options;
+  options.margin = 0.025;
+  options.confidence = 0.95;
+  const ps::ComparisonResult r =
+      ps::compare_same_job(exp_of(base_logs), exp_of(cand_logs), options);
+  EXPECT_EQ(r.method, ps::Method::screened_t);
+  EXPECT_EQ(r.screened, 0U);
+  // Pooled variance (0.0028 + 0.0028) / 14 = 4e-4, standard error sqrt(4e-4 * (1/8 + 1/8)) = 0.01.
+  EXPECT_NEAR(r.standard_error, 0.01, 1e-12);
+  EXPECT_DOUBLE_EQ(r.df, 14.0);
+  EXPECT_NEAR(r.shift, 0.10, 1e-12);
+  const boost::math::students_t_distribution<double> t14(14.0);
+  const double t = (0.10 - std::log(1.025)) / 0.01;
+  EXPECT_NEAR(r.p_worse, boost::math::cdf(boost::math::complement(t14, t)), 1e-12);
+  const double half = boost::math::quantile(t14, 0.975) * 0.01;
+  EXPECT_NEAR(r.shift_ci.lower, 0.10 - half, 1e-12);
+  EXPECT_NEAR(r.shift_ci.upper, 0.10 + half, 1e-12);
+  EXPECT_EQ(r.verdict, ps::Outcome::fail);
+  // Fewer than 8 values on a side: the exact rank test decides.
+  const std::vector<double> five(base_logs.begin(), base_logs.begin() + 5);
+  const std::vector<double> five_slow(cand_logs.begin(), cand_logs.begin() + 5);
+  EXPECT_EQ(ps::compare_same_job(exp_of(five), exp_of(five_slow), options).method,
+            ps::Method::exact_rank);
+}
+
+TEST(Statistics, SameJobScreensASlowOutlierAndFallsBackWithoutSpread) {
+  std::vector<double> base = spread_around(100.0, 10, 0.003);
+  base[2] = 260.0;  // one interference outlier in the reference
+  const std::vector<double> cand = scaled(spread_around(100.0, 10, 0.003), 1.10);
+  ps::ComparisonOptions options;
+  options.margin = 0.025;
+  const ps::ComparisonResult screened = ps::compare_same_job(base, cand, options);
+  EXPECT_EQ(screened.screened, 1U);
+  EXPECT_LT(screened.p_worse, 1e-6);
+  // A large change separates the samples; aligned by their shift, the outlier is still one.
+  const ps::ComparisonResult far =
+      ps::compare_same_job(base, scaled(spread_around(100.0, 10, 0.003), 1.30), options);
+  EXPECT_EQ(far.screened, 1U);
+  EXPECT_LT(far.p_worse, 1e-6);
+  options.same_job_screen_k = 0.0;
+  const ps::ComparisonResult raw = ps::compare_same_job(base, cand, options);
+  EXPECT_GT(raw.p_worse, 1e3 * screened.p_worse);  // the outlier inflates the variance
+  // Identical values within each side: no spread to estimate, the rank test decides.
+  const ps::ComparisonResult flat =
+      ps::compare_same_job(std::vector<double>(8, 50.0), std::vector<double>(8, 60.0), options);
+  EXPECT_EQ(flat.method, ps::Method::normal_rank);
+  EXPECT_EQ(flat.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, SameJobTestHoldsItsLevelAtTheMarginAndOutpowersTheRankTest) {
+  // Seeded lognormal samples (CV 3 %) with 2 % slow outliers: at the margin the one-sided level
+  // 0.01 is kept; at +10 % the t test reaches the strict levels of a large gate more often than
+  // the rank test on the same data (docs/statistics.md, section 7).
+  std::mt19937_64 engine(7);
+  std::normal_distribution<double> normal(0.0, 0.03);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const auto draw = [&](double truth) {
+    std::vector<double> out(10);
+    for (double& v : out) {
+      v = truth * std::exp(normal(engine));
+      if (uniform(engine) < 0.02) {
+        v *= 1.5 + 1.5 * uniform(engine);
+      }
+    }
+    return out;
+  };
+  ps::ComparisonOptions options;
+  options.margin = 0.025;
+  std::size_t rejected_at_margin = 0;
+  std::size_t t_strict = 0;
+  std::size_t rank_strict = 0;
+  const std::size_t trials = 2000;
+  for (std::size_t i = 0; i < trials; ++i) {
+    const std::vector<double> ref = draw(1.0);
+    rejected_at_margin += ps::compare_same_job(ref, draw(1.025), options).p_worse <= 0.01 ? 1U : 0U;
+    const std::vector<double> ref2 = draw(1.0);
+    const std::vector<double> slow = draw(1.10);
+    t_strict += ps::compare_same_job(ref2, slow, options).p_worse <= 2.5e-4 ? 1U : 0U;
+    rank_strict += ps::compare_independent(ref2, slow, options).p_worse <= 2.5e-4 ? 1U : 0U;
+  }
+  EXPECT_LE(rejected_at_margin, trials * 15 / 1000);  // 1 % nominal, binomial slack
+  EXPECT_GT(t_strict, rank_strict);
 }
 
 TEST(Statistics, SingleRunPerSideFallsBackToWithinRunComparison) {
