@@ -27,7 +27,12 @@ adds one test per lane in ``LANES`` and a smoke test:
   ``REPETITIONS`` repetitions of at least ``MIN_TIME`` seconds each, and fails
   on a regression, an SLO breach, a missing benchmark, a crash, a timeout or
   invalid output, against ``<BASELINES>/<runner class>/<suite>.json`` under
-  ``POLICY``.
+  ``POLICY``. With a ``REFERENCE`` build (or ``PERFGATE_REFERENCE`` in the
+  environment of ``ctest``) the test runs the *paired* lane instead: the
+  reference build's executable and the candidate alternate in a randomized
+  order, ``RUNS`` process runs each (or adaptively, ``REPETITIONS auto``), and
+  ``perfgate gate --reference ... --results ...`` decides; no stored baseline
+  is used (``docs/statistics.md``, lane (b)).
 
 ``instr.<suite>.<family>`` (lane ``instructions``)
   Instructions per iteration under valgrind's callgrind (``perfgate measure
@@ -75,6 +80,8 @@ instead of letting it pass:
   gets a real verdict. Reports call such a baseline provisional. With
   ``BOOTSTRAP OFF`` (or ``PERFGATE_BOOTSTRAP=off`` in the environment of
   ``ctest``) a missing baseline fails with the command that records one.
+  ``bootstrap.perf`` passes at once when the paired lane is on (``REFERENCE``
+  or ``PERFGATE_REFERENCE``): it uses no stored baseline.
 
 The runner class (wall-time lane) is ``$ENV{PERFGATE_RUNNER}`` when set at
 test time, else ``RUNNER``, else a slug of the machine's fingerprint
@@ -119,7 +126,10 @@ says so already at configure time.
                             [BASELINES <dir>]
                             [RUNNER <name>]
                             [FILTER <regex>]
-                            [REPETITIONS <n>]
+                            [REPETITIONS <n|auto>]
+                            [REFERENCE <executable|build dir>]
+                            [RUNS <k>]
+                            [MAX_REPETITIONS <cap>]
                             [MIN_TIME <seconds>]
                             [WARMUP <seconds>]
                             [TIMEOUT <seconds>]
@@ -202,9 +212,42 @@ says so already at configure time.
     gated. A filter that matches nothing fails the tests
     ``perf.<suite>.NO_BENCHMARKS`` and ``smoke.<suite>.NO_BENCHMARKS``.
 
-  ``REPETITIONS <n>``
+  ``REPETITIONS <n|auto>``
     Repetitions of the gate tests (``--benchmark_repetitions``). Default:
-    ``PERFGATE_DEFAULT_REPETITIONS`` or 10. Smoke tests always run one.
+    ``PERFGATE_DEFAULT_REPETITIONS`` or 10. Smoke tests always run one. In the
+    paired lane ``<n>`` is the repetitions of *each process run*, so each side
+    pools ``RUNS`` x ``<n>`` repetitions. ``auto`` (needs ``REFERENCE``)
+    chooses them adaptively: the two builds run interleaved, 2 repetitions
+    per process run, until each side has 4; then ``perfgate gate --sequential
+    <MAX_REPETITIONS>`` says stop, or how many the undecided benchmarks need
+    (only those run again), up to ``MAX_REPETITIONS`` per side.
+
+  ``REFERENCE <executable|build dir>``
+    Turns the wall-time tests (``perf.*``) into the paired lane. The benchmark
+    executable of a reference build (e.g. of the merge base;
+    ``PerfGateReference.cmake`` makes one), or that build's folder, where the
+    executable with the candidate's file name is looked for at the
+    candidate's path relative to ``CMAKE_BINARY_DIR``
+    (``<dir>/benchmarks/bm_codec``), then anywhere below it. Relative paths
+    are relative to ``CMAKE_BINARY_DIR``; generator expressions work. The
+    environment variable ``PERFGATE_REFERENCE`` at test time takes precedence
+    (a CI job points an existing build tree at a reference build without
+    re-configuring; a file named there must have the candidate's file name).
+    A reference that cannot be found or is not executable fails the test,
+    naming the path: never a silent fall-back to the stored baseline. Smoke
+    and ``instr.*`` tests are unchanged. Default: ``PERFGATE_DEFAULT_REFERENCE``
+    or none.
+
+  ``RUNS <k>``
+    Process runs per side in the paired lane, alternated with the reference
+    in a randomized order (seeded by the test name and
+    ``$ENV{PERFGATE_SEED}``, else the candidate's git commit; the seed and the
+    order are kept in ``run.json``). Default: ``PERFGATE_DEFAULT_RUNS`` or 5.
+
+  ``MAX_REPETITIONS <cap>``
+    With ``REPETITIONS auto``: the most pooled repetitions per side
+    (``perfgate gate --sequential <cap>``), at least 4. Default:
+    ``PERFGATE_DEFAULT_MAX_REPETITIONS`` or 20.
 
   ``MIN_TIME <seconds>``
     ``--benchmark_min_time`` of the gate tests, a bare number of seconds.
@@ -291,7 +334,19 @@ says so already at configure time.
       REPETITIONS 12 MIN_TIME 0.2 TIMEOUT 600
       LABELS codec-team)
 
-  and then ``ctest -L perf-gate`` in CI, ``ctest -L smoke`` at a desk. With
+  and then ``ctest -L perf-gate`` in CI, ``ctest -L smoke`` at a desk. In the
+  paired lane, against a reference build of the merge base made in the same
+  job (``cmake -P PerfGateReference.cmake``, see ``docs/cmake-module.md``):
+
+  .. code-block:: cmake
+
+    perfgate_add_benchmarks(bm_codec
+      SUITE codec
+      POLICY gates/codec-paired.json       # margins of a few percent
+      REFERENCE ${PROJECT_BINARY_DIR}/../build-reference
+      REPETITIONS auto MAX_REPETITIONS 20)
+
+  With
   the deterministic lane blocking and the wall-time lane kept for SLOs:
 
   .. code-block:: cmake
@@ -377,7 +432,7 @@ function(perfgate_add_benchmarks target)
   set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
       SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
       DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
-      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS)
+      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS)
   set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
   set(all_keywords ${options} ${oneValueArgs} ${multiValueArgs})
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${oneValueArgs}" "${multiValueArgs}")
@@ -475,7 +530,7 @@ function(perfgate_add_benchmarks target)
       "ARTIFACTS_DIR|${CMAKE_BINARY_DIR}/perfgate-artifacts" "BOOTSTRAP|AUTO"
       "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
       "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
-      "INSTRUCTIONS_JOBS|2")
+      "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20")
     string(REPLACE "|" ";" pair "${pair}")
     list(GET pair 0 keyword)
     list(LENGTH pair n)
@@ -492,9 +547,30 @@ function(perfgate_add_benchmarks target)
     endif()
   endforeach()
 
-  if(NOT arg_REPETITIONS MATCHES "^[1-9][0-9]*$")
-    message(FATAL_ERROR "${where}: REPETITIONS must be a positive whole number.\n"
+  # --- The paired lane (docs/statistics.md, lane b): REFERENCE, RUNS, REPETITIONS auto.
+  if(arg_REPETITIONS MATCHES "^[Aa][Uu][Tt][Oo]$")
+    set(arg_REPETITIONS auto)
+    if("${arg_REFERENCE}" STREQUAL "")
+      message(FATAL_ERROR "${where}: REPETITIONS auto needs a REFERENCE build: adaptive "
+                          "repetitions compare the candidate with a reference run in the same "
+                          "job (the paired lane).\n"
+                          "  Hint: add REFERENCE <reference build dir or executable> (see "
+                          "PerfGateReference.cmake), or give REPETITIONS a number.")
+    endif()
+  elseif(NOT arg_REPETITIONS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "${where}: REPETITIONS must be a positive whole number or auto.\n"
                         "  Value: '${arg_REPETITIONS}'")
+  endif()
+  if(NOT arg_RUNS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "${where}: RUNS must be a positive whole number.\n"
+                        "  Value: '${arg_RUNS}'")
+  endif()
+  if(NOT arg_MAX_REPETITIONS MATCHES "^[1-9][0-9]*$" OR arg_MAX_REPETITIONS LESS 4)
+    message(FATAL_ERROR "${where}: MAX_REPETITIONS must be a whole number of at least 4 (the "
+                        "first look of the adaptive lane).\n  Value: '${arg_MAX_REPETITIONS}'")
+  endif()
+  if(NOT "${arg_REFERENCE}" STREQUAL "" AND NOT arg_REFERENCE MATCHES "^\\$<")
+    cmake_path(ABSOLUTE_PATH arg_REFERENCE BASE_DIRECTORY "${CMAKE_BINARY_DIR}" NORMALIZE)
   endif()
   foreach(keyword MIN_TIME TIMEOUT SMOKE_MIN_TIME SMOKE_TIMEOUT DISCOVERY_TIMEOUT)
     _perfgate_positive_number("${where}" ${keyword} "${arg_${keyword}}")
@@ -638,6 +714,9 @@ function(perfgate_add_benchmarks target)
       "PERFGATE_INSTRUCTIONS_REPEAT|${arg_INSTRUCTIONS_REPEAT}"
       "PERFGATE_INSTRUCTIONS_JOBS|${arg_INSTRUCTIONS_JOBS}"
       "PERFGATE_REPETITIONS|${arg_REPETITIONS}"
+      "PERFGATE_REFERENCE_CONFIGURED|${arg_REFERENCE}"
+      "PERFGATE_RUNS|${arg_RUNS}"
+      "PERFGATE_MAX_REPETITIONS|${arg_MAX_REPETITIONS}"
       "PERFGATE_MIN_TIME|${arg_MIN_TIME}"
       "PERFGATE_WARMUP|${arg_WARMUP}"
       "PERFGATE_TIMEOUT|${arg_TIMEOUT}"

@@ -23,7 +23,15 @@
 # of the benchmark and gates against <BASELINES>/<toolchain class>/<suite>.json.
 #
 # Environment read at test time: PERFGATE_RUNNER (runner class), PERFGATE_BOOTSTRAP=off,
-# PERFGATE_REASON (record), PERFGATE_RECORD_OUT (record: write elsewhere than BASELINES).
+# PERFGATE_REASON (record), PERFGATE_RECORD_OUT (record: write elsewhere than BASELINES),
+# PERFGATE_REFERENCE (the paired lane's reference build; wins over REFERENCE) and PERFGATE_SEED
+# (the paired lane's order of runs).
+#
+# The paired lane (mode perf with a reference, docs/statistics.md lane b) runs the reference
+# build's executable and the candidate alternately in a random order, reference-<i>.json and
+# candidate-<i>.json, and gates with `perfgate gate --reference ... --results ...`; with
+# REPETITIONS auto it repeats `--sequential` looks until they decide.
+#
 # The variables named by FORWARD_ENV are passed on to the pinned environment of the instructions
 # lane (--env), except to the runs that make a baseline when BASELINE_UNSET_ENV names them.
 #
@@ -309,6 +317,18 @@ function(_perfgate_finish status summary)
   _perfgate_json_add(json command "${benchmark_command}")
   _perfgate_json_add(json started_at "${started_iso}")
   _perfgate_json_add(json duration_seconds "${duration}")
+  if(DEFINED paired_method)
+    # The paired lane (docs/cmake-module.md): what was compared, how often, in which order.
+    _perfgate_json_add(json paired_method "${paired_method}")
+    _perfgate_json_add(json reference "${reference_executable}")
+    _perfgate_json_add(json reference_source "${reference_source}")
+    _perfgate_json_add(json runs_per_side "${pair_index}")
+    _perfgate_json_add(json repetitions_per_side "${paired_have}")
+    _perfgate_json_add(json max_repetitions "${paired_cap}")
+    _perfgate_json_add(json looks "${paired_looks}")
+    _perfgate_json_add(json seed "${paired_seed_text}")
+    _perfgate_json_add(json order "${paired_order}")
+  endif()
   string(APPEND json "\n}\n")
   if(IS_DIRECTORY "${artifacts}")
     file(WRITE "${artifacts}/run.json" "${json}")
@@ -342,6 +362,24 @@ macro(_perfgate_pass summary)
   _perfgate_finish("passed" "${summary}")
   return()
 endmacro()
+# Ends a gate test from the comparator's exit_code, the report's findings and the words of
+# `against` (what was compared with): pass (with warnings), fail, invalid input (the words of
+# `invalid_text`), or a failed run. A macro, like _perfgate_pass: call it at file scope.
+macro(_perfgate_conclude)
+  if(exit_code EQUAL 0)
+    if(findings)
+      _perfgate_pass("${PERFGATE_FAMILY} holds ${against}, with warnings:${findings}")
+    endif()
+    _perfgate_pass("${PERFGATE_FAMILY} holds ${against}.")
+  elseif(exit_code EQUAL 1)
+    _perfgate_finish("failed" "${PERFGATE_FAMILY}: ${_perfgate_exit_meaning_1} against ${against}:${findings}")
+  elseif(exit_code EQUAL 2)
+    _perfgate_finish("invalid-input" "${invalid_text}")
+  else()
+    _perfgate_finish("run-failed" "${_perfgate_exit_meaning_3} (perfgate exit ${exit_code}), against ${against}:${findings}")
+  endif()
+endmacro()
+
 function(_perfgate_prepare_artifacts dir)
   file(REMOVE_RECURSE "${dir}")
   file(MAKE_DIRECTORY "${dir}")
@@ -382,15 +420,42 @@ endmacro()
 # Sets benchmark_exit, benchmark_command; on any failure ends the test through _perfgate_finish.
 # ------------------------------------------------------------------------------------------
 
+# _perfgate_run_benchmark(<regex> <results> <deadline> [EXECUTABLE <file>] [LOG <stem>]
+#                         [REPETITIONS <n>] [WHAT <text>])
+# Runs the warm-up and the measured run of <regex> (all when empty) into <results>. By default
+# the candidate (PERFGATE_EXECUTABLE_FILE) with the test's repetitions, logs warmup.log and
+# benchmark.log; the paired lane names the side's executable, its logs (<stem>.log,
+# <stem>-warmup.log), the repetitions of this process run and the words for messages.
 function(_perfgate_run_benchmark regex results deadline)
+  cmake_parse_arguments(PARSE_ARGV 3 run "" "EXECUTABLE;LOG;REPETITIONS;WHAT" "")
+  set(executable "${PERFGATE_EXECUTABLE_FILE}")
+  if(DEFINED run_EXECUTABLE)
+    set(executable "${run_EXECUTABLE}")
+  endif()
+  set(log "${artifacts}/benchmark.log")
+  set(warmup_log "${artifacts}/warmup.log")
+  if(DEFINED run_LOG)
+    set(log "${artifacts}/${run_LOG}.log")
+    set(warmup_log "${artifacts}/${run_LOG}-warmup.log")
+  endif()
+  set(run_repetitions "${repetitions}")
+  if(DEFINED run_REPETITIONS)
+    set(run_repetitions "${run_REPETITIONS}")
+  endif()
+  set(what "the benchmark")
+  if(DEFINED run_WHAT)
+    set(what "${run_WHAT}")
+  endif()
+  get_filename_component(log_name "${log}" NAME)
+  get_filename_component(results_name "${results}" NAME)
   set(filter_args "")
   if(NOT "${regex}" STREQUAL "")
     set(filter_args "--benchmark_filter=${regex}")
   endif()
   set(common ${filter_args} ${PERFGATE_EXTRA_ARGS})
 
-  if(NOT EXISTS "${PERFGATE_EXECUTABLE_FILE}")
-    _perfgate_finish("error" "the benchmark executable does not exist: ${PERFGATE_EXECUTABLE_FILE}")
+  if(NOT EXISTS "${executable}")
+    _perfgate_finish("error" "the benchmark executable does not exist: ${executable}")
   endif()
 
   # Warm-up: a discarded short run of the same benchmarks (Google Benchmark 1.7 has no
@@ -402,20 +467,20 @@ function(_perfgate_run_benchmark regex results deadline)
       set(left 1)
     endif()
     execute_process(
-      COMMAND "${PERFGATE_EXECUTABLE_FILE}" ${common} --benchmark_repetitions=1
+      COMMAND "${executable}" ${common} --benchmark_repetitions=1
               --benchmark_min_time=${warmup}
       WORKING_DIRECTORY "${PERFGATE_WORKING_DIRECTORY}"
-      OUTPUT_FILE "${artifacts}/warmup.log" ERROR_FILE "${artifacts}/warmup.log"
+      OUTPUT_FILE "${warmup_log}" ERROR_FILE "${warmup_log}"
       TIMEOUT ${left}
       RESULT_VARIABLE warmup_exit)
     if(NOT warmup_exit EQUAL 0)
       set(benchmark_exit "${warmup_exit}" PARENT_SCOPE)
       set(benchmark_exit "${warmup_exit}")
-      _perfgate_cat("${artifacts}/warmup.log")
+      _perfgate_cat("${warmup_log}")
       if(warmup_exit MATCHES "timeout")
-        _perfgate_finish("timeout" "the warm-up run was killed by the hard timeout (${timeout} s).")
+        _perfgate_finish("timeout" "the warm-up run of ${what} was killed by the hard timeout (${timeout} s).")
       endif()
-      _perfgate_finish("run-failed" "the warm-up run failed: ${warmup_exit}")
+      _perfgate_finish("run-failed" "the warm-up run of ${what} failed: ${warmup_exit}")
     endif()
   endif()
 
@@ -424,8 +489,8 @@ function(_perfgate_run_benchmark regex results deadline)
   if(left LESS 1)
     set(left 1)
   endif()
-  set(command "${PERFGATE_EXECUTABLE_FILE}" ${common}
-              --benchmark_repetitions=${repetitions} --benchmark_min_time=${min_time}
+  set(command "${executable}" ${common}
+              --benchmark_repetitions=${run_repetitions} --benchmark_min_time=${min_time}
               "--benchmark_out=${results}" --benchmark_out_format=json
               --benchmark_format=console --benchmark_color=false)
   list(JOIN command " " benchmark_command)
@@ -434,39 +499,39 @@ function(_perfgate_run_benchmark regex results deadline)
   execute_process(
     COMMAND ${command}
     WORKING_DIRECTORY "${PERFGATE_WORKING_DIRECTORY}"
-    OUTPUT_FILE "${artifacts}/benchmark.log" ERROR_FILE "${artifacts}/benchmark.log"
+    OUTPUT_FILE "${log}" ERROR_FILE "${log}"
     TIMEOUT ${left}
     RESULT_VARIABLE exit_code)
   set(benchmark_exit "${exit_code}" PARENT_SCOPE)
   set(benchmark_exit "${exit_code}")
   if(NOT exit_code EQUAL 0)
-    _perfgate_cat("${artifacts}/benchmark.log")
+    _perfgate_cat("${log}")
     if(exit_code MATCHES "timeout")
       _perfgate_finish("timeout"
-        "the benchmark was killed by the hard timeout after ${left} s (TIMEOUT ${timeout} s); "
-        "the partial output is in benchmark.log and results.json.")
+        "${what} was killed by the hard timeout after ${left} s (TIMEOUT ${timeout} s); "
+        "the partial output is in ${log_name} and ${results_name}.")
     endif()
-    _perfgate_finish("run-failed" "the benchmark failed (exit: ${exit_code}); see benchmark.log.")
+    _perfgate_finish("run-failed" "${what} failed (exit: ${exit_code}); see ${log_name}.")
   endif()
   if(NOT EXISTS "${results}")
-    _perfgate_finish("run-failed" "the benchmark wrote no --benchmark_out file.")
+    _perfgate_finish("run-failed" "${what} wrote no --benchmark_out file.")
   endif()
   file(SIZE "${results}" size)
-  file(READ "${artifacts}/benchmark.log" console)
+  file(READ "${log}" console)
   if(console MATCHES "Failed to match any benchmarks")
     # Google Benchmark 1.7.1 exits 0 with an empty output when the filter matches nothing.
     _perfgate_finish("run-failed"
-      "no benchmark of ${PERFGATE_TARGET} matched FILTER '${regex}': Google Benchmark ran nothing, and a gate over nothing never passes.")
+      "no benchmark of ${PERFGATE_TARGET} matched FILTER '${regex}' (${what}): Google Benchmark ran nothing, and a gate over nothing never passes.")
   endif()
   if(size EQUAL 0)
-    _perfgate_finish("run-failed" "the benchmark's --benchmark_out file is empty.")
+    _perfgate_finish("run-failed" "the --benchmark_out file of ${what} is empty.")
   endif()
   # Google Benchmark 1.7.1 exits 0 when the filter matches nothing; that is never a pass.
   file(READ "${results}" text)
   string(FIND "${text}" "\"run_name\"" has_runs)
   if(has_runs EQUAL -1)
     _perfgate_finish("run-failed"
-      "no benchmark of ${PERFGATE_TARGET} matched FILTER '${regex}': the results hold zero benchmarks, and a gate over nothing never passes.")
+      "no benchmark of ${PERFGATE_TARGET} matched FILTER '${regex}' (${what}): the results hold zero benchmarks, and a gate over nothing never passes.")
   endif()
 endfunction()
 
@@ -487,10 +552,13 @@ function(_perfgate_comparator log out)
     OUTPUT_FILE "${log}" ERROR_FILE "${log}.stderr"
     TIMEOUT 120
     RESULT_VARIABLE exit_code)
-  _perfgate_cat("${log}")
+  # Quiet for the adaptive lane's interim looks: the caller prints the final log.
+  if(NOT _perfgate_comparator_quiet)
+    _perfgate_cat("${log}")
+  endif()
   if(EXISTS "${log}.stderr")
     file(READ "${log}.stderr" stderr_text)
-    if(NOT stderr_text STREQUAL "")
+    if(NOT stderr_text STREQUAL "" AND NOT _perfgate_comparator_quiet)
       message("${stderr_text}")
     endif()
     file(APPEND "${log}" "${stderr_text}")
@@ -660,6 +728,138 @@ function(_perfgate_findings report out)
 endfunction()
 
 # ------------------------------------------------------------------------------------------
+# The paired lane (docs/statistics.md, lane b): a reference build run interleaved with the
+# candidate in the same test, decided by `perfgate gate --reference ... --results ...`.
+# ------------------------------------------------------------------------------------------
+
+# Where the reference comes from: $ENV{PERFGATE_REFERENCE} (a CI job points an existing build
+# tree at a reference build) wins over REFERENCE. Sets reference_path (empty: the stored lane)
+# and reference_source in the caller.
+macro(_perfgate_reference_setting)
+  set(reference_path "")
+  set(reference_source "")
+  if(NOT "$ENV{PERFGATE_REFERENCE}" STREQUAL "")
+    set(reference_path "$ENV{PERFGATE_REFERENCE}")
+    set(reference_source "environment variable PERFGATE_REFERENCE")
+  elseif(NOT "${PERFGATE_REFERENCE_CONFIGURED}" STREQUAL "")
+    set(reference_path "${PERFGATE_REFERENCE_CONFIGURED}")
+    set(reference_source "REFERENCE of perfgate_add_benchmarks()")
+  endif()
+endmacro()
+
+# The reference build's benchmark executable from reference_path: the file itself, or in a build
+# folder the file with the candidate's name at the candidate's path relative to the build tree,
+# else the only file of that name below the folder. Anything else fails the test (never a silent
+# fall-back to the stored baseline). Sets <out>.
+function(_perfgate_resolve_reference out)
+  set(path "${reference_path}")
+  cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${PERFGATE_BINARY_DIR}" NORMALIZE)
+  get_filename_component(name "${PERFGATE_EXECUTABLE_FILE}" NAME)
+  set(hint "  Hint: build the reference first (cmake -P PerfGateReference.cmake prints the path to "
+           "give), or unset PERFGATE_REFERENCE / drop REFERENCE to gate against the stored baseline.")
+  string(CONCAT hint ${hint})
+  if(NOT EXISTS "${path}")
+    _perfgate_finish("invalid-input"
+      "paired lane: the reference build does not exist (from the ${reference_source}); expected "
+      "the reference build's benchmark executable '${name}' or the reference build folder.\n"
+      "  Path: '${path}'\n${hint}")
+  endif()
+  if(IS_DIRECTORY "${path}")
+    set(found "")
+    set(tried "")
+    cmake_path(IS_PREFIX PERFGATE_BINARY_DIR "${PERFGATE_EXECUTABLE_FILE}" NORMALIZE inside)
+    if(inside)
+      file(RELATIVE_PATH relative "${PERFGATE_BINARY_DIR}" "${PERFGATE_EXECUTABLE_FILE}")
+      set(tried "'${path}/${relative}', then ")
+      if(EXISTS "${path}/${relative}" AND NOT IS_DIRECTORY "${path}/${relative}")
+        set(found "${path}/${relative}")
+      endif()
+    endif()
+    if(found STREQUAL "")
+      file(GLOB_RECURSE matches LIST_DIRECTORIES false "${path}/${name}")
+      list(FILTER matches EXCLUDE REGEX "/CMakeFiles/|/perfgate-artifacts/")
+      list(LENGTH matches count)
+      if(count EQUAL 1)
+        set(found "${matches}")
+      elseif(count GREATER 1)
+        list(JOIN matches "'\n    '" shown)
+        _perfgate_finish("invalid-input"
+          "paired lane: the reference build folder (from the ${reference_source}) holds "
+          "${count} files named '${name}' and none at the candidate's place; which one is the "
+          "reference is ambiguous.\n  Path: '${path}'\n  Found: '${shown}'\n"
+          "  Hint: name the reference executable itself.")
+      else()
+        _perfgate_finish("invalid-input"
+          "paired lane: no reference executable '${name}' in the reference build folder (from "
+          "the ${reference_source}); looked at ${tried}anywhere below the folder.\n"
+          "  Path: '${path}'\n"
+          "  Hint: build the target ${PERFGATE_TARGET} in the reference build, or name its "
+          "executable.")
+      endif()
+    endif()
+    set(path "${found}")
+  elseif(reference_source MATCHES "environment")
+    # PERFGATE_REFERENCE holds for every suite of the build tree: a file must be this suite's.
+    get_filename_component(reference_name "${path}" NAME)
+    if(NOT reference_name STREQUAL name)
+      _perfgate_finish("invalid-input"
+        "paired lane: PERFGATE_REFERENCE names '${reference_name}', but this suite's benchmark "
+        "executable is '${name}' (the variable applies to every suite of the build tree).\n"
+        "  Path: '${path}'\n"
+        "  Hint: set PERFGATE_REFERENCE to the reference build folder; each suite finds its own "
+        "executable there.")
+    endif()
+  endif()
+  set(${out} "${path}" PARENT_SCOPE)
+endfunction()
+
+# Sets the environment of one side of the paired lane: ENVIRONMENT for both; the reference does
+# without the variables of BASELINE_UNSET_ENV (as a baseline run would), the candidate gets them
+# back as ctest gave them.
+function(_perfgate_paired_environment side)
+  foreach(var IN LISTS PERFGATE_BASELINE_UNSET_ENV)
+    if(side STREQUAL "reference")
+      unset(ENV{${var}})
+    elseif(DEFINED _perfgate_saved_defined_${var})
+      set(ENV{${var}} "${_perfgate_saved_env_${var}}")
+    endif()
+  endforeach()
+endfunction()
+
+# One pair of process runs, reference and candidate in a random order, of the benchmarks matching
+# <regex> with <reps> repetitions each: reference-<i>.json and candidate-<i>.json. Updates
+# pair_index, paired_order, paired_reference_args and paired_candidate_args in the caller.
+function(_perfgate_paired_pair regex reps)
+  math(EXPR pair_index "${pair_index} + 1")
+  string(SUBSTRING "${paired_coins}" ${pair_index} 1 coin)
+  if(coin STREQUAL "0")
+    set(sides reference candidate)
+    string(APPEND paired_order " RC")
+  else()
+    set(sides candidate reference)
+    string(APPEND paired_order " CR")
+  endif()
+  string(STRIP "${paired_order}" paired_order)
+  foreach(side IN LISTS sides)
+    _perfgate_paired_environment(${side})
+    if(side STREQUAL "reference")
+      set(executable "${reference_executable}")
+      set(what "the reference run ${pair_index} (${reference_executable})")
+    else()
+      set(executable "${PERFGATE_EXECUTABLE_FILE}")
+      set(what "the candidate run ${pair_index}")
+    endif()
+    _perfgate_run_benchmark("${regex}" "${artifacts}/${side}-${pair_index}.json" "${deadline}"
+      EXECUTABLE "${executable}" LOG "${side}-${pair_index}" REPETITIONS ${reps} WHAT "${what}")
+  endforeach()
+  list(APPEND paired_reference_args --reference "${artifacts}/reference-${pair_index}.json")
+  list(APPEND paired_candidate_args --results "${artifacts}/candidate-${pair_index}.json")
+  foreach(var pair_index paired_order paired_reference_args paired_candidate_args)
+    set(${var} "${${var}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# ------------------------------------------------------------------------------------------
 # Main
 # ------------------------------------------------------------------------------------------
 
@@ -755,6 +955,11 @@ endif()
 math(EXPR deadline "${started_at} + ${hard_limit}")
 
 _perfgate_collect_context()
+_perfgate_reference_setting()
+if(repetitions STREQUAL "auto" AND NOT (mode STREQUAL "perf" AND NOT reference_path STREQUAL ""))
+  # REPETITIONS auto is the paired lane's; a run that makes a baseline takes the cap.
+  set(repetitions "${PERFGATE_MAX_REPETITIONS}")
+endif()
 if(for STREQUAL "instr" OR (mode STREQUAL "validate" AND "instructions" IN_LIST PERFGATE_LANES))
   _perfgate_toolchain_class()
 endif()
@@ -855,6 +1060,9 @@ endif()
 
 # ---------------------------------------------------------------------------- bootstrap
 if(mode STREQUAL "bootstrap")
+  if(for STREQUAL "perf" AND NOT reference_path STREQUAL "")
+    _perfgate_pass("paired lane (reference build from the ${reference_source}): the perf tests compare with the reference build, no stored baseline is needed.")
+  endif()
   _perfgate_select_baseline(${for})
   if(baseline_kind STREQUAL "committed")
     _perfgate_pass("committed baseline found, nothing to bootstrap: ${baseline_file}")
@@ -978,6 +1186,178 @@ if("${PERFGATE_FAMILY}" STREQUAL "")
     "(--benchmark_list_tests); a gate over nothing never passes.\n"
     "  Hint: fix ${filter_keyword} in perfgate_add_benchmarks(${PERFGATE_TARGET} ...) or the benchmarks' names.")
 endif()
+# ---------------------------------------------------------------------------- perf, paired lane
+if(mode STREQUAL "perf" AND NOT reference_path STREQUAL "")
+  _perfgate_resolve_reference(reference_executable)
+  set(baseline_file "${reference_executable}")
+  set(baseline_kind "reference")
+  message("perfgate: paired lane: the candidate ${PERFGATE_EXECUTABLE_FILE} against the reference "
+          "build ${reference_executable} (from the ${reference_source}), run interleaved")
+  # Does it run, and does it have this family? (CMake 3.25 has no if(IS_EXECUTABLE).)
+  execute_process(COMMAND "${reference_executable}" --benchmark_list_tests=true
+                          "--benchmark_filter=${PERFGATE_FAMILY_REGEX}" ${PERFGATE_EXTRA_ARGS}
+    WORKING_DIRECTORY "${PERFGATE_WORKING_DIRECTORY}" TIMEOUT 60
+    OUTPUT_VARIABLE listing ERROR_VARIABLE listing_errors RESULT_VARIABLE list_exit)
+  if(NOT list_exit EQUAL 0)
+    _perfgate_finish("invalid-input"
+      "paired lane: the reference executable does not run (${list_exit}); expected the reference "
+      "build's benchmark executable, executable by this user.\n"
+      "  Path: '${reference_executable}' (from the ${reference_source})\n${listing_errors}")
+  endif()
+  string(REGEX MATCHALL "[^\n]+" listed "${listing}")
+  if(listed STREQUAL "")
+    # A family the reference does not have yet: nothing to compare it with, as with a benchmark
+    # missing from a baseline; the policy's on_new says what that means.
+    file(READ "${PERFGATE_POLICY}" policy_text)
+    string(JSON on_new ERROR_VARIABLE json_error GET "${policy_text}" on_new)
+    if(json_error)
+      set(on_new "warn")
+    endif()
+    set(paired_method "paired")
+    set(pair_index 0)
+    set(paired_have 0)
+    if(on_new STREQUAL "fail")
+      _perfgate_finish("failed"
+        "${PERFGATE_FAMILY} is new: the reference build ${reference_executable} has none of its "
+        "benchmarks (paired lane), and the policy's on_new is fail.")
+    endif()
+    _perfgate_pass("${PERFGATE_FAMILY} is new: the reference build ${reference_executable} has none of its benchmarks, nothing to compare (paired lane; the policy's on_new is ${on_new}).")
+  endif()
+
+  # The order of the two builds: random, reproducible from the test name and PERFGATE_SEED (else
+  # the candidate's git commit), and kept in run.json.
+  set(seed_text "$ENV{PERFGATE_SEED}")
+  set(seed_from "PERFGATE_SEED")
+  if(seed_text STREQUAL "")
+    set(seed_text "${git_commit}")
+    set(seed_from "git commit")
+  endif()
+  string(MD5 digest "${test_name}|${seed_text}")
+  string(SUBSTRING "${digest}" 0 7 digest)
+  math(EXPR seed "0x${digest}")
+  # One string(RANDOM) call draws every coin: CMake 3.25 gives poorly mixed single draws in a row.
+  math(EXPR coins "${PERFGATE_RUNS} + ${PERFGATE_MAX_REPETITIONS} + 8")
+  string(RANDOM LENGTH ${coins} ALPHABET "01" RANDOM_SEED ${seed} paired_coins)
+  set(paired_seed_text "${seed} (md5 of '${test_name}|${seed_text}', ${seed_from})")
+
+  # Both sides get ENVIRONMENT; the reference runs do without BASELINE_UNSET_ENV.
+  _perfgate_apply_environment(FALSE)
+  foreach(var IN LISTS PERFGATE_BASELINE_UNSET_ENV)
+    if(DEFINED ENV{${var}})
+      set(_perfgate_saved_defined_${var} TRUE)
+      set(_perfgate_saved_env_${var} "$ENV{${var}}")
+      message("perfgate: ${var} is removed from the environment of the reference runs (BASELINE_UNSET_ENV)")
+    endif()
+  endforeach()
+
+  set(pair_index 0)
+  set(paired_order "")
+  set(paired_reference_args "")
+  set(paired_candidate_args "")
+  set(paired_looks "")
+  set(paired_cap "")
+  set(gate_common --policy "${PERFGATE_POLICY}" --context "${artifacts}/context.json"
+      --benchmarks "${PERFGATE_FAMILY_REGEX}" --report-dir "${artifacts}" --ctest-measurements)
+  if(NOT repetitions STREQUAL "auto")
+    # Fixed design: RUNS process runs per side, REPETITIONS each.
+    set(paired_method "paired")
+    set(paired_have 0)
+    foreach(run RANGE 1 ${PERFGATE_RUNS})
+      _perfgate_paired_pair("${PERFGATE_FAMILY_REGEX}" ${repetitions})
+      math(EXPR paired_have "${paired_have} + ${repetitions}")
+    endforeach()
+    set(design "${PERFGATE_RUNS} runs x ${repetitions} repetitions = ${paired_have} repetitions per side")
+    _perfgate_comparator("${artifacts}/gate.log" exit_code gate
+      ${paired_reference_args} ${paired_candidate_args} ${gate_common})
+  else()
+    # Adaptive repetitions: interleaved process runs of 2 repetitions each until every side has 4,
+    # then one `--sequential` look after another; only the undecided benchmarks run again, until
+    # they have what the look asks for. All files go to every look (docs/cli.md).
+    set(paired_method "paired-sequential")
+    set(paired_cap "${PERFGATE_MAX_REPETITIONS}")
+    set(chunk 2)
+    set(paired_have 0)
+    set(run_regex "${PERFGATE_FAMILY_REGEX}")
+    set(target_reps 4)
+    set(look 0)
+    set(max_looks 30)
+    set(_perfgate_comparator_quiet TRUE)
+    while(TRUE)
+      while(paired_have LESS target_reps)
+        math(EXPR reps "${target_reps} - ${paired_have}")
+        if(reps GREATER chunk)
+          set(reps ${chunk})
+        endif()
+        _perfgate_paired_pair("${run_regex}" ${reps})
+        math(EXPR paired_have "${paired_have} + ${reps}")
+      endwhile()
+      math(EXPR look "${look} + 1")
+      _perfgate_comparator("${artifacts}/gate-look-${look}.log" exit_code gate
+        ${paired_reference_args} ${paired_candidate_args} ${gate_common} --sequential ${paired_cap})
+      file(READ "${artifacts}/gate-look-${look}.log" look_log)
+      if(NOT exit_code EQUAL 0 OR look_log MATCHES "perfgate-sequential: decided")
+        string(APPEND paired_looks "look ${look}: ${paired_have}/side, decided (exit ${exit_code})")
+        break()
+      endif()
+      if(NOT look_log MATCHES "perfgate-sequential: continue next=([0-9]+) undecided=([0-9]+)")
+        set(comparator_exit "${exit_code}")
+        _perfgate_cat("${artifacts}/gate-look-${look}.log")
+        _perfgate_finish("run-failed"
+          "paired lane: perfgate gate --sequential exited 0 without saying 'decided' or "
+          "'continue' (look ${look}, ${paired_have} repetitions per side); no verdict is taken "
+          "from an interim report. See gate-look-${look}.log.")
+      endif()
+      set(next "${CMAKE_MATCH_1}")
+      set(undecided_count "${CMAKE_MATCH_2}")
+      string(REGEX MATCHALL "perfgate-sequential-undecided: [^\n]+" undecided_lines "${look_log}")
+      set(alternatives "")
+      set(undecided_names "")
+      foreach(line IN LISTS undecided_lines)
+        string(REGEX REPLACE "^perfgate-sequential-undecided: " "" name "${line}")
+        string(STRIP "${name}" name)
+        # Escaped for Google Benchmark's filter (RE2 or std::regex): the name, literally.
+        string(REGEX REPLACE "([][.*+?^$(){}|\\\\])" "\\\\\\1" escaped "${name}")
+        list(APPEND alternatives "${escaped}")
+        string(APPEND undecided_names " ${name}")
+      endforeach()
+      string(APPEND paired_looks "look ${look}: ${paired_have}/side, continue to ${next} (${undecided_count} undecided:${undecided_names}); ")
+      message("perfgate: look ${look} at ${paired_have} repetitions per side: continue to ${next} for${undecided_names}")
+      if(alternatives STREQUAL "" OR look GREATER_EQUAL max_looks OR paired_have GREATER_EQUAL paired_cap)
+        set(comparator_exit "${exit_code}")
+        _perfgate_cat("${artifacts}/gate-look-${look}.log")
+        _perfgate_finish("run-failed"
+          "paired lane: the adaptive repetitions did not end (look ${look}, ${paired_have} "
+          "repetitions per side, cap ${paired_cap}, undecided:${undecided_names}); a gate that "
+          "cannot decide never passes. See gate-look-${look}.log.")
+      endif()
+      list(JOIN alternatives "|" run_regex)
+      set(run_regex "^(${run_regex})$")
+      # At least one more repetition per look, never past the cap.
+      set(target_reps "${next}")
+      if(target_reps LESS_EQUAL paired_have)
+        math(EXPR target_reps "${paired_have} + 1")
+      endif()
+      if(target_reps GREATER paired_cap)
+        set(target_reps "${paired_cap}")
+      endif()
+    endwhile()
+    set(_perfgate_comparator_quiet FALSE)
+    file(COPY_FILE "${artifacts}/gate-look-${look}.log" "${artifacts}/gate.log")
+    _perfgate_cat("${artifacts}/gate.log")
+    set(design "adaptive: ${paired_have} repetitions per side (cap ${paired_cap}) in ${pair_index} runs per side, looks: ${look}")
+  endif()
+  set(comparator_exit "${exit_code}")
+  set(benchmark_command "paired: ${pair_index} runs per side, order ${paired_order}; see run.json")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E echo
+    "<CTestMeasurement type=\"text/string\" name=\"perfgate/baseline\">paired</CTestMeasurement>")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E echo
+    "<CTestMeasurement type=\"numeric/double\" name=\"perfgate/repetitions_per_side\">${paired_have}</CTestMeasurement>")
+  _perfgate_findings("${artifacts}/report.json" findings)
+  set(against "the reference build ${reference_executable} (paired lane, ${design})")
+  set(invalid_text "${_perfgate_exit_meaning_2} (perfgate exit 2), against ${against}; see gate.log.")
+  _perfgate_conclude()
+endif()
+
 _perfgate_select_baseline(${mode})
 if(NOT EXISTS "${baseline_file}")
   _perfgate_finish("invalid-input"
@@ -1059,22 +1439,12 @@ if(baseline_kind STREQUAL "provisional" AND EXISTS "${artifacts}/report.md")
 endif()
 _perfgate_findings("${artifacts}/report.json" findings)
 set(against "the ${baseline_kind} ${lane_name} baseline of ${class_text}")
-if(exit_code EQUAL 0)
-  if(mode STREQUAL "smoke")
-    if(findings)
-      _perfgate_pass("smoke run of ${PERFGATE_FAMILY} completed; reported, not enforced (smoke):${findings}")
-    endif()
-    _perfgate_pass("smoke run of ${PERFGATE_FAMILY} completed; nothing to report.")
-  endif()
+if(exit_code EQUAL 0 AND mode STREQUAL "smoke")
   if(findings)
-    _perfgate_pass("${PERFGATE_FAMILY} holds ${against}, with warnings:${findings}")
+    _perfgate_pass("smoke run of ${PERFGATE_FAMILY} completed; reported, not enforced (smoke):${findings}")
   endif()
-  _perfgate_pass("${PERFGATE_FAMILY} holds ${against}.")
-elseif(exit_code EQUAL 1)
-  _perfgate_finish("failed" "${PERFGATE_FAMILY}: ${_perfgate_exit_meaning_1} against ${against}:${findings}")
-elseif(exit_code EQUAL 2)
-  _perfgate_record_command(record_command)
-  _perfgate_finish("invalid-input" "${_perfgate_exit_meaning_2} (perfgate exit 2).\n  If the baseline belongs to another machine, compiler or build type, record one for the ${class_text}:\n    ${record_command}")
-else()
-  _perfgate_finish("run-failed" "${_perfgate_exit_meaning_3} (perfgate exit ${exit_code}):${findings}")
+  _perfgate_pass("smoke run of ${PERFGATE_FAMILY} completed; nothing to report.")
 endif()
+_perfgate_record_command(record_command)
+set(invalid_text "${_perfgate_exit_meaning_2} (perfgate exit 2).\n  If the baseline belongs to another machine, compiler or build type, record one for the ${class_text}:\n    ${record_command}")
+_perfgate_conclude()

@@ -6,10 +6,25 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
 namespace {
+
+// PERFGATE_CONSUMER_SLOWDOWN=<family>:<factor> makes that family do <factor> times its work: the
+// paired-lane e2e tests inject a 3x slowdown into the candidate, and the reference runs do without
+// it (BASELINE_UNSET_ENV).
+int slowdown_factor(const char* family) {
+  const char* spec = std::getenv("PERFGATE_CONSUMER_SLOWDOWN");
+  const std::size_t length = std::strlen(family);
+  if (spec == nullptr || std::strncmp(spec, family, length) != 0 || spec[length] != ':') {
+    return 1;
+  }
+  const int factor = std::atoi(spec + length + 1);
+  return factor > 1 ? factor : 1;
+}
 
 void BM_Accumulate(benchmark::State& state) {
   std::vector<std::uint32_t> values(static_cast<std::size_t>(state.range(0)));
@@ -22,12 +37,15 @@ void BM_Accumulate(benchmark::State& state) {
 BENCHMARK(BM_Accumulate)->Arg(256)->Arg(4096);
 
 void BM_VectorPush(benchmark::State& state) {
+  const int factor = slowdown_factor("BM_VectorPush");
   for (auto _ : state) {
-    std::vector<int> v;
-    for (int i = 0; i < 512; ++i) {
-      v.push_back(i);
+    for (int r = 0; r < factor; ++r) {
+      std::vector<int> v;
+      for (int i = 0; i < 512; ++i) {
+        v.push_back(i);
+      }
+      benchmark::DoNotOptimize(v.data());
     }
-    benchmark::DoNotOptimize(v.data());
   }
 }
 BENCHMARK(BM_VectorPush);
