@@ -143,6 +143,7 @@ says so already at configure time.
                             [WORKING_DIRECTORY <dir>]
                             [ARTIFACTS_DIR <dir>]
                             [BOOTSTRAP <AUTO|OFF>]
+                            [CONFIRM <ON|OFF>]
                             [DISCOVERY_MODE <POST_BUILD|PRE_TEST>]
                             [DISCOVERY_TIMEOUT <seconds>]
     )
@@ -300,6 +301,19 @@ says so already at configure time.
     or ``${CMAKE_BINARY_DIR}/perfgate-artifacts``. Must not be inside the
     source tree.
 
+  ``CONFIRM <ON|OFF>``
+    A failing ``perf.*`` test against a stored baseline runs the family once
+    more and gates that confirmation run alone against the same baseline;
+    the test fails only when the regression replicates. A stored baseline
+    cannot tell a slowdown of the code from a slowdown of the machine during
+    one run (a neighbour, a frequency drop); requiring two fails keeps the
+    false-fail rate within the gate's level while a transient episode rarely
+    hits both runs. Skipped when the time left before the hard timeout is
+    shorter than the first run took. ``run.json`` and the measurement
+    ``perfgate/confirmation`` say what happened; the confirmation's reports
+    are in ``confirm/``. The paired and instructions lanes and smoke tests do
+    not confirm. Default: ``PERFGATE_DEFAULT_CONFIRM`` or ``ON``.
+
   ``BOOTSTRAP <AUTO|OFF>``
     What a runner class without a committed baseline gets: ``AUTO`` records
     a provisional one in the build tree, ``OFF`` fails. The environment
@@ -432,7 +446,7 @@ function(perfgate_add_benchmarks target)
   set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
       SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
       DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
-      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS)
+      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM)
   set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
   set(all_keywords ${options} ${oneValueArgs} ${multiValueArgs})
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${oneValueArgs}" "${multiValueArgs}")
@@ -530,7 +544,8 @@ function(perfgate_add_benchmarks target)
       "ARTIFACTS_DIR|${CMAKE_BINARY_DIR}/perfgate-artifacts" "BOOTSTRAP|AUTO"
       "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
       "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
-      "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20")
+      "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20"
+      "CONFIRM|ON")
     string(REPLACE "|" ";" pair "${pair}")
     list(GET pair 0 keyword)
     list(LENGTH pair n)
@@ -620,6 +635,10 @@ function(perfgate_add_benchmarks target)
   endforeach()
   _perfgate_positive_number("${where}" INSTRUCTIONS_TIMEOUT "${arg_INSTRUCTIONS_TIMEOUT}")
 
+  string(TOUPPER "${arg_CONFIRM}" arg_CONFIRM)
+  if(NOT arg_CONFIRM MATCHES "^(ON|OFF)$")
+    message(FATAL_ERROR "${where}: CONFIRM must be ON or OFF.\n  Value: '${arg_CONFIRM}'")
+  endif()
   string(TOUPPER "${arg_BOOTSTRAP}" arg_BOOTSTRAP)
   if(NOT arg_BOOTSTRAP MATCHES "^(AUTO|OFF)$")
     message(FATAL_ERROR "${where}: BOOTSTRAP must be AUTO or OFF.\n  Value: '${arg_BOOTSTRAP}'")
@@ -725,6 +744,7 @@ function(perfgate_add_benchmarks target)
       "PERFGATE_WORKING_DIRECTORY|${arg_WORKING_DIRECTORY}"
       "PERFGATE_ARTIFACTS_ROOT|${arg_ARTIFACTS_DIR}/${arg_SUITE}"
       "PERFGATE_BOOTSTRAP|${arg_BOOTSTRAP}"
+      "PERFGATE_CONFIRM|${arg_CONFIRM}"
       "PERFGATE_BUILD_TYPE|${build_type}"
       "PERFGATE_CXX_COMPILER|${CMAKE_CXX_COMPILER}"
       "PERFGATE_CXX_COMPILER_ID|${CMAKE_CXX_COMPILER_ID}"

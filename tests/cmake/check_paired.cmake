@@ -106,3 +106,26 @@ e2e_step(auto-slowdown COMMAND "${CTEST}" -R "^perf\\.paired_auto\\.BM_VectorPus
   EXPECT fail
   MATCHES "[0-9]+ - perf\\.paired_auto\\.BM_VectorPush \\(Failed\\)"
           "BM_VectorPush real_time median: fail" "paired lane, adaptive")
+
+# (e) CONFIRM in the stored lane: a 3x slowdown of only the first run (warm-up and measured run)
+# fails the first gate, the confirmation run passes, so the test passes and says why.
+set(count_file "${BUILD_DIR}/confirm-slowdown-count")
+file(REMOVE "${count_file}")
+e2e_step(confirm-transient COMMAND "${CTEST}" -R "^perf\\.confirm\\." --output-on-failure -V
+  UNSET PERFGATE_REFERENCE PERFGATE_RUNNER PERFGATE_BOOTSTRAP
+  ENV PERFGATE_CONSUMER_SLOWDOWN=BM_VectorPush:3 "PERFGATE_CONSUMER_SLOWDOWN_PROCESSES=${count_file}:2"
+  EXPECT pass
+  MATCHES "perf\\.confirm\\.BM_VectorPush [.]+ +Passed"
+          "first run FAILED, not replicated by the confirmation run"
+          "perfgate/confirmation\">passed")
+run_field("${artifacts}/confirm/perf.confirm.BM_VectorPush" confirmation confirmation)
+if(NOT confirmation MATCHES "^passed")
+  message(FATAL_ERROR "e2e: perf.confirm.BM_VectorPush run.json: confirmation '${confirmation}'")
+endif()
+# (f) The same slowdown in every run replicates: the test fails and names both runs' findings.
+e2e_step(confirm-persistent COMMAND "${CTEST}" -R "^perf\\.confirm\\." --output-on-failure
+  UNSET PERFGATE_REFERENCE PERFGATE_RUNNER PERFGATE_BOOTSTRAP PERFGATE_CONSUMER_SLOWDOWN_PROCESSES
+  ENV PERFGATE_CONSUMER_SLOWDOWN=BM_VectorPush:3
+  EXPECT fail
+  MATCHES "[0-9]+ - perf\\.confirm\\.BM_VectorPush \\(Failed\\)"
+          "replicated by a confirmation run" "BM_VectorPush real_time median: fail")

@@ -8,15 +8,45 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <numeric>
+#include <string>
 #include <vector>
 
 namespace {
+
+// PERFGATE_CONSUMER_SLOWDOWN_PROCESSES=<count file>:<n> limits the slowdown to the first <n>
+// processes that start with it (each adds one to the count in the file): the e2e test of CONFIRM
+// slows down a stored-lane test's first run (warm-up and measured run) but not its confirmation.
+bool slowdown_allowed_in_this_process() {
+  static const bool allowed = [] {
+    const char* spec = std::getenv("PERFGATE_CONSUMER_SLOWDOWN_PROCESSES");
+    if (spec == nullptr) {
+      return true;
+    }
+    const std::string text(spec);
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string::npos) {
+      return true;
+    }
+    const std::string file = text.substr(0, colon);
+    const int limit = std::atoi(text.c_str() + colon + 1);
+    int count = 0;
+    std::ifstream(file) >> count;
+    ++count;
+    std::ofstream(file, std::ios::trunc) << count;
+    return count <= limit;
+  }();
+  return allowed;
+}
 
 // PERFGATE_CONSUMER_SLOWDOWN=<family>:<factor> makes that family do <factor> times its work: the
 // paired-lane e2e tests inject a 3x slowdown into the candidate, and the reference runs do without
 // it (BASELINE_UNSET_ENV).
 int slowdown_factor(const char* family) {
+  if (!slowdown_allowed_in_this_process()) {
+    return 1;
+  }
   const char* spec = std::getenv("PERFGATE_CONSUMER_SLOWDOWN");
   const std::size_t length = std::strlen(family);
   if (spec == nullptr || std::strncmp(spec, family, length) != 0 || spec[length] != ':') {
