@@ -22,7 +22,8 @@ enum class Method {
   exact_rank,     // exact permutation distribution of the rank statistic
   normal_rank,    // normal approximation of the rank statistic (large n or ties)
   random_effects,  // HL estimate, SE widened by run-to-run variance, Student t
-  screened_t       // Student t on the mean logs after the label-blind outlier screen
+  screened_t,      // Student t on the mean logs after the label-blind outlier screen
+  screened_t_runs  // screened_t and the run-to-run test of compare_grouped, both must show it
 };
 
 // The outcome of one test (before or after the family-wise adjustment of apply_holm).
@@ -189,6 +190,16 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
 ComparisonResult compare_same_job(const std::vector<double>& baseline,
                                   const std::vector<double>& candidate,
                                   const ComparisonOptions& options);
+
+// compare_same_job for samples grouped by process run (the paired lane with several runs per
+// side). Repetitions of one process share its conditions, and a slowdown of the machine for a
+// few seconds moves whole runs: the fail test must then also hold for the run medians
+// (compare_grouped), so p_worse and p_not_worse are the larger of the two tests', the interval
+// spans both intervals and the resolution (standard error, df) is the coarser one. With one run
+// per side this is compare_same_job.
+ComparisonResult compare_same_job_runs(const std::vector<std::vector<double>>& baseline_runs,
+                                       const std::vector<std::vector<double>>& candidate_runs,
+                                       const ComparisonOptions& options);
 
 // Samples grouped by process run. With at least two runs on one side the standard
 // error of the HL shift is widened by the estimated run-to-run variance

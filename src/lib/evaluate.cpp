@@ -692,6 +692,8 @@ class Evaluator {
         return "hl-run-to-run-t";
       case stats::Method::screened_t:
         return "t-screened";
+      case stats::Method::screened_t_runs:
+        return "t-screened+run-to-run";
     }
     return "hl";
   }
@@ -734,8 +736,8 @@ class Evaluator {
       options.power = 0.80;
       if (!sequential) {
         results.push_back(m_options.paired
-                              ? stats::compare_same_job(flatten(c.baseline_runs),
-                                                        flatten(c.candidate_runs), options)
+                              ? stats::compare_same_job_runs(c.baseline_runs,
+                                                             c.candidate_runs, options)
                               : stats::compare_grouped(c.baseline_runs, c.candidate_runs, options));
         continue;
       }
@@ -919,6 +921,8 @@ class Evaluator {
     std::string text = "To gate it: ";
     if (r.method == stats::Method::random_effects) {
       text += "record the baseline from more separate runs and pass several --results runs";
+    } else if (r.method == stats::Method::screened_t_runs) {
+      text += "more process runs per side (RUNS of perfgate_add_benchmarks)";
     } else {
       std::size_t n = std::max(r.n_baseline, r.n_candidate);
       if (std::isinf(mde)) {

@@ -716,6 +716,40 @@ ComparisonResult compare_same_job(const std::vector<double>& baseline,
   return result;
 }
 
+ComparisonResult compare_same_job_runs(const std::vector<std::vector<double>>& baseline_runs,
+                                       const std::vector<std::vector<double>>& candidate_runs,
+                                       const ComparisonOptions& options) {
+  validate_options(options);
+  const std::vector<double> baseline = flatten(baseline_runs);
+  const std::vector<double> candidate = flatten(candidate_runs);
+  ComparisonResult result = compare_same_job(baseline, candidate, options);
+  const std::size_t runs_baseline = non_empty_log_groups(baseline_runs).size();
+  const std::size_t runs_candidate = non_empty_log_groups(candidate_runs).size();
+  if (runs_baseline + runs_candidate < 3) {
+    return result;
+  }
+  const ComparisonResult runs = compare_grouped(baseline_runs, candidate_runs, options);
+  result.runs_baseline = runs.runs_baseline;
+  result.runs_candidate = runs.runs_candidate;
+  result.between_run_sd = runs.between_run_sd;
+  result.method = Method::screened_t_runs;
+  result.p_worse = std::max(result.p_worse, runs.p_worse);
+  result.p_not_worse = std::max(result.p_not_worse, runs.p_not_worse);
+  result.shift_ci = {std::min(result.shift_ci.lower, runs.shift_ci.lower),
+                     std::max(result.shift_ci.upper, runs.shift_ci.upper)};
+  const auto resolution = [&](const ComparisonResult& r) {
+    return minimum_detectable_effect(r.standard_error, r.df, options.alpha, options.power,
+                                     options.direction);
+  };
+  if (resolution(runs) > resolution(result)) {
+    result.standard_error = runs.standard_error;
+    result.df = runs.df;
+  }
+  result.min_attainable_p = std::max(result.min_attainable_p, runs.min_attainable_p);
+  finish_result(result, options, practical_log_margin(options.margin, options.direction));
+  return result;
+}
+
 ComparisonResult compare_grouped(const std::vector<std::vector<double>>& baseline_runs,
                                  const std::vector<std::vector<double>>& candidate_runs,
                                  const ComparisonOptions& options) {

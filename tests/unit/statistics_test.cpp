@@ -346,6 +346,41 @@ TEST(Statistics, SameJobTestHoldsItsLevelAtTheMarginAndOutpowersTheRankTest) {
   EXPECT_GT(t_strict, rank_strict);
 }
 
+TEST(Statistics, SameJobRunsDoNotTakeASlowEpisodeForARegression) {
+  // 5 process runs x 2 repetitions per side, interleaved. Four candidate runs met a slowdown of
+  // the machine that came and went (x1.25 to x1.55, as seen on a shared runner): the
+  // repetitions alone "prove" a regression beyond +5 %, the run medians do not, and both must.
+  const std::vector<double> episode = {1.0, 1.25, 1.55, 1.3, 1.45};
+  std::vector<std::vector<double>> reference;
+  std::vector<std::vector<double>> candidate;
+  std::vector<double> flat_reference;
+  std::vector<double> flat_candidate;
+  for (std::size_t run = 0; run < episode.size(); ++run) {
+    const double wobble = 1.0 + 0.002 * static_cast<double>(run);
+    reference.push_back({100.0 * wobble, 100.4 * wobble});
+    candidate.push_back({100.2 * wobble * episode[run], 100.6 * wobble * episode[run]});
+    flat_reference.insert(flat_reference.end(), reference.back().begin(), reference.back().end());
+    flat_candidate.insert(flat_candidate.end(), candidate.back().begin(), candidate.back().end());
+  }
+  ps::ComparisonOptions options;
+  options.margin = 0.05;
+  options.alpha = 0.05 / 8;  // the first Holm step of a gate of 8 comparisons
+  EXPECT_EQ(ps::compare_same_job(flat_reference, flat_candidate, options).verdict,
+            ps::Outcome::fail);
+  const ps::ComparisonResult both = ps::compare_same_job_runs(reference, candidate, options);
+  EXPECT_EQ(both.method, ps::Method::screened_t_runs);
+  EXPECT_EQ(both.runs_candidate, 5U);
+  EXPECT_NE(both.verdict, ps::Outcome::fail);
+  EXPECT_GT(both.between_run_sd, 0.05);
+  // A regression of every run is shown by both tests.
+  for (std::size_t run = 0; run < episode.size(); ++run) {
+    for (double& v : candidate[run]) {
+      v = v / episode[run] * 1.12;
+    }
+  }
+  EXPECT_EQ(ps::compare_same_job_runs(reference, candidate, options).verdict, ps::Outcome::fail);
+}
+
 TEST(Statistics, SingleRunPerSideFallsBackToWithinRunComparison) {
   const std::vector<double> base = spread_around(100.0, 8, 0.003);
   const std::vector<double> cand = spread_around(103.0, 8, 0.003);
