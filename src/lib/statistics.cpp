@@ -328,6 +328,39 @@ std::vector<double> keep_at_most(const std::vector<double>& values, double thres
   return kept;
 }
 
+// The two samples of a comparison on the log scale, and in the orientation of the margin test:
+// xs = badness of the baseline logs, ys = badness of the candidate logs minus the log margin, so
+// "worse by more than the margin" is "ys stochastically larger than xs".
+struct OrientedSamples {
+  std::vector<double> x;  // log(baseline)
+  std::vector<double> y;  // log(candidate)
+  std::vector<double> xs;
+  std::vector<double> ys;
+  double log_margin = 0.0;
+};
+
+OrientedSamples orient(const std::vector<double>& baseline, const std::vector<double>& candidate,
+                       const ComparisonOptions& options) {
+  validate_options(options);
+  if (baseline.empty() || candidate.empty()) {
+    throw std::invalid_argument("both samples must be non-empty");
+  }
+  OrientedSamples out;
+  out.x = log_values(baseline);
+  out.y = log_values(candidate);
+  const double sign = sign_of(options.direction);
+  out.log_margin = practical_log_margin(options.margin, options.direction);
+  out.xs.reserve(out.x.size());
+  out.ys.reserve(out.y.size());
+  for (const double v : out.x) {
+    out.xs.push_back(sign * v);
+  }
+  for (const double v : out.y) {
+    out.ys.push_back(sign * v - out.log_margin);
+  }
+  return out;
+}
+
 // Both samples after the label-blind screen of the pooled values (screening_threshold); both
 // unscreened when the screen would empty a side.
 std::pair<std::vector<double>, std::vector<double>> screen_two_samples(
@@ -545,14 +578,10 @@ double practical_log_margin(double margin, Direction direction) {
 ComparisonResult compare_independent(const std::vector<double>& baseline,
                                      const std::vector<double>& candidate,
                                      const ComparisonOptions& options) {
-  validate_options(options);
-  if (baseline.empty() || candidate.empty()) {
-    throw std::invalid_argument("both samples must be non-empty");
-  }
-  const std::vector<double> x = log_values(baseline);
-  const std::vector<double> y = log_values(candidate);
-  const double sign = sign_of(options.direction);
-  const double log_margin = practical_log_margin(options.margin, options.direction);
+  const OrientedSamples sides = orient(baseline, candidate, options);
+  const std::vector<double>& x = sides.x;
+  const std::vector<double>& y = sides.y;
+  const double log_margin = sides.log_margin;
   const std::size_t n1 = x.size();
   const std::size_t n2 = y.size();
   const std::size_t cells = n1 * n2;
@@ -571,17 +600,9 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
   result.n_candidate = n2;
   result.shift = median(differences);
 
-  // Shifted test: is sign * (y - log_margin * sign) stochastically larger than sign * x?
-  std::vector<double> xs;
-  std::vector<double> ys;
-  xs.reserve(n1);
-  ys.reserve(n2);
-  for (const double v : x) {
-    xs.push_back(sign * v);
-  }
-  for (const double v : y) {
-    ys.push_back(sign * v - log_margin);
-  }
+  // Shifted test: is ys (candidate badness minus the margin) stochastically larger than xs?
+  const std::vector<double>& xs = sides.xs;
+  const std::vector<double>& ys = sides.ys;
   // Label-blind screening of slow-side outliers keeps the permutation null exact.
   const auto [xt, yt] = screen_two_samples(xs, ys, options.screen_k);
   result.screened = (n1 + n2) - (xt.size() + yt.size());
@@ -648,24 +669,14 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
 ComparisonResult compare_same_job(const std::vector<double>& baseline,
                                   const std::vector<double>& candidate,
                                   const ComparisonOptions& options) {
-  validate_options(options);
-  if (baseline.empty() || candidate.empty()) {
-    throw std::invalid_argument("both samples must be non-empty");
-  }
-  const std::vector<double> x = log_values(baseline);
-  const std::vector<double> y = log_values(candidate);
+  // The same orientation as the rank test: badness, the candidate shifted by the margin.
+  const OrientedSamples sides = orient(baseline, candidate, options);
+  const std::vector<double>& x = sides.x;
+  const std::vector<double>& y = sides.y;
+  const std::vector<double>& xs = sides.xs;
+  const std::vector<double>& ys = sides.ys;
   const double sign = sign_of(options.direction);
-  const double log_margin = practical_log_margin(options.margin, options.direction);
-  // The same orientation and screen as the rank test: badness, the candidate shifted by the
-  // margin, values above the pooled median + screen_k MAD-sigmas left out whatever their side.
-  std::vector<double> xs;
-  std::vector<double> ys;
-  for (const double v : x) {
-    xs.push_back(sign * v);
-  }
-  for (const double v : y) {
-    ys.push_back(sign * v - log_margin);
-  }
+  const double log_margin = sides.log_margin;
   if (std::min(xs.size(), ys.size()) < k_same_job_min_size) {
     return compare_independent(baseline, candidate, options);
   }
