@@ -71,6 +71,9 @@ struct Decision {
   std::optional<double> p_value;
   // Adaptive repetitions: more repetitions are needed before this decision is final.
   bool undecided = false;
+  // A `noisy` decision (the data could not decide it) that the rule accepts with
+  // "on_inconclusive": "warn": it does not make the gate inconclusive, but every report names it.
+  bool accepted = false;
   std::string note;  // why, in words: every non-pass decision has one
 };
 
@@ -89,10 +92,22 @@ struct GateResult {
   // Adaptive repetitions (EvaluateOptions::sequential_max): the repetitions per side the next look
   // needs; 0 when every decision is final.
   std::size_t next_repetitions = 0;
+  // Members of the family of statistical comparisons whose false-fail rate the gate controls (a
+  // rate derived from a time is not a member of its own); 0 when nothing was decided statistically.
+  std::size_t family_size = 0;
 
-  // fail, missing (unless the policy allows it) or an error: the gate did not pass.
+  // fail, missing (unless the policy allows it), an error or an inconclusive decision: the gate
+  // did not pass.
   [[nodiscard]] bool passed() const;
+  // Decisions the data could not decide (noisy), with and without the policy's acceptance.
+  [[nodiscard]] std::size_t inconclusive() const;
+  [[nodiscard]] std::size_t accepted_inconclusive() const;
 };
+
+// The gate as a whole, as its exit code says it: run_failed 3, failed 1, inconclusive 4, passed 0.
+enum class GateStatus { passed, failed, inconclusive, run_failed };
+GateStatus status(const GateResult& result);
+std::string_view to_string(GateStatus status);  // "passed", "FAILED", "INCONCLUSIVE", "ERROR"
 
 struct EvaluateOptions {
   // Values of the environment variables the policy names (env_fail/env_warn), read by the caller.
@@ -115,7 +130,8 @@ GateResult evaluate(const RunSet& baseline, const RunSet& candidate, const Polic
                     const EvaluateOptions& options = {});
 
 // Exit code of a gate: 0 passed (warnings allowed), 1 failed (regression, missing benchmark,
-// SLO breach), 3 the run itself failed (errored or skipped benchmarks, non-finite gated values).
+// SLO breach), 3 the run itself failed (errored or skipped benchmarks, non-finite gated values),
+// 4 inconclusive (nothing failed, but a gated comparison could not be decided).
 int exit_code(const GateResult& result);
 
 }  // namespace perfgate

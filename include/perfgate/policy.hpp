@@ -34,6 +34,10 @@ struct Threshold {
   std::optional<double> warn;
 };
 
+// "inconclusive": the gate exits 4 when this rule cannot be decided; "warn": accepted, but still
+// counted and named in every report.
+enum class OnInconclusive { inconclusive, warn };
+
 struct Rule {
   std::string id;               // stable name used in reports; defaults to "<metric>-<kind>"
   std::string description;      // optional words from the policy author
@@ -55,6 +59,11 @@ struct Rule {
   std::string env_warn;       // likewise for the warn limit
 
   int min_repetitions = 0;
+
+  // What a decision that the data cannot decide (noisy, too few repetitions) does to the gate.
+  OnInconclusive on_inconclusive = OnInconclusive::inconclusive;
+  // Decide a wall-time comparison of one value per side on the point estimate.
+  bool allow_single_values = false;
 };
 
 enum class OnMissing { fail, warn };

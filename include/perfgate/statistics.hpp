@@ -23,7 +23,8 @@ enum class Method {
   normal_rank,    // normal approximation of the rank statistic (large n or ties)
   random_effects,  // HL estimate, SE widened by run-to-run variance, Student t
   screened_t,      // Student t on the mean logs after the label-blind outlier screen
-  screened_t_runs  // screened_t and the run-to-run test of compare_grouped, both must show it
+  screened_t_runs,  // screened_t and the run-to-run test of compare_grouped, both must show it
+  moderated_t       // screened_t with the variance moderated by the gate's VariancePrior
 };
 
 // The outcome of one test (before or after the family-wise adjustment of apply_holm).
@@ -76,6 +77,23 @@ class NullDistributionCache {
   std::map<std::size_t, std::vector<double>> m_signed_rank;
 };
 
+// What the other comparisons of a gate say about the noise of one (empirical Bayes, as limma does
+// for thousands of genes with three replicates): the log-scale variances of the comparisons are
+// taken to scatter around `variance` like a scaled inverse chi-square with `df` degrees of
+// freedom. A comparison with few repetitions then borrows `df` degrees of freedom from the gate.
+// df 0: no prior (each comparison stands alone); df infinite: the variance is known.
+struct VariancePrior {
+  double df = 0.0;
+  double variance = 0.0;
+};
+
+// The log-scale variance of one comparison and its degrees of freedom, as the moderated t test
+// sees it (after the outlier screen, pooled over both sides): input to fit_variance_prior.
+struct SampleVariance {
+  double variance = 0.0;
+  double df = 0.0;
+};
+
 struct ComparisonOptions {
   double margin = 0.05;  // practical margin, relative (0.05 = 5 %)
   Direction direction = Direction::lower_is_better;
@@ -94,6 +112,8 @@ struct ComparisonOptions {
   // The same screen for compare_same_job's t test, after aligning the two samples by their HL
   // shift; wider, because the t statistic is not exact after screening (0 disables).
   double same_job_screen_k = 7.0;
+  // The gate's variance prior for the moderated t test (compare_moderated); df 0 = none.
+  VariancePrior prior;
 };
 
 struct ComparisonResult {
@@ -191,6 +211,31 @@ ComparisonResult compare_same_job(const std::vector<double>& baseline,
                                   const std::vector<double>& candidate,
                                   const ComparisonOptions& options);
 
+// ---- the moderated t test (docs/statistics.md, section 2) ------------------------------
+
+// The screened, pooled log-scale variance of two samples: the label-blind outlier screen of
+// compare_same_job (candidate aligned by the HL shift, values above pooled median +
+// same_job_screen_k MAD-sigma left out, at most max(1, N / 10)), then the pooled variance with
+// n1 + n2 - 2 degrees of freedom (0 with one value per side).
+SampleVariance screened_log_variance(const std::vector<double>& baseline,
+                                     const std::vector<double>& candidate,
+                                     const ComparisonOptions& options);
+
+// Fits the prior (Smyth 2004, limma's fitFDist, by moments of log variances) to the variances of
+// a gate's comparisons. Comparisons with df 0 or a zero variance carry no information and are left
+// out; with fewer than 3 left there is no prior (df 0). The prior's df never exceeds the total df
+// it was estimated from.
+VariancePrior fit_variance_prior(const std::vector<SampleVariance>& variances);
+
+// Two samples, Student t on the screened mean logs with the variance moderated by options.prior:
+// s~^2 = (d0 s0^2 + d s^2) / (d0 + d) with d0 + d degrees of freedom. The interval is at
+// options.confidence (two-sided) and the p-values one-sided against the margin. With no degrees of
+// freedom at all (one value per side and no prior) the result is Outcome::insufficient with an
+// infinite standard error.
+ComparisonResult compare_moderated(const std::vector<double>& baseline,
+                                   const std::vector<double>& candidate,
+                                   const ComparisonOptions& options);
+
 // compare_same_job for samples grouped by process run (the paired lane with several runs per
 // side). Repetitions of one process share its conditions, and a slowdown of the machine for a
 // few seconds moves whole runs: the fail test must then also hold for the run medians
@@ -237,6 +282,14 @@ std::vector<double> holm_adjust(const std::vector<double>& p_values);
 // inside the null). selection_tau = 1 is plain Holm.
 std::vector<double> conditional_holm_adjust(const std::vector<double>& p_values,
                                             double selection_tau);
+// Holm over the members of a family: comparisons with the same member index are one member (a
+// rate that Google Benchmark derives from a time measures the same thing, so it does not make the
+// family larger). A member's p is the smallest of its comparisons'; M is the number of members
+// (of the selected ones with selection_tau < 1, as conditional_holm_adjust). Each comparison's
+// adjusted p is the running maximum up to its member's step, with its own p at that step.
+std::vector<double> holm_adjust_members(const std::vector<double>& p_values,
+                                        const std::vector<std::size_t>& member,
+                                        double selection_tau = 1.0);
 // Apply (conditional) Holm at family level family_alpha to all comparisons of a
 // gate: sets p_adjusted and verdict (fail / pass / insufficient / inconclusive).
 // Insufficient: min attainable p above the first step, family_alpha * tau / (number selected).

@@ -124,10 +124,12 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
     }
     std::cerr << "perfgate-sequential: decided\n";
   }
-  if (options.warn_only && code == k_exit_failed) {
-    std::cerr << "perfgate: the gate would fail (" << result.counts.count(Verdict::fail)
-              << " fail, " << result.counts.count(Verdict::missing)
-              << " missing), but --warn-only reports it without failing\n";
+  if (options.warn_only && (code == k_exit_failed || code == k_exit_inconclusive)) {
+    std::cerr << "perfgate: the gate would "
+              << (code == k_exit_failed ? "fail" : "be inconclusive") << " ("
+              << result.counts.count(Verdict::fail) << " fail, "
+              << result.counts.count(Verdict::missing) << " missing, " << result.inconclusive()
+              << " undecided), but --warn-only reports it without failing\n";
     return k_exit_passed;
   }
   return code;

@@ -41,16 +41,57 @@ std::size_t VerdictCounts::count(Verdict verdict) const {
   return it == by_verdict.end() ? 0 : it->second;
 }
 
+std::size_t GateResult::accepted_inconclusive() const {
+  return static_cast<std::size_t>(
+      std::count_if(decisions.begin(), decisions.end(),
+                    [](const Decision& d) { return d.verdict == Verdict::noisy && d.accepted; }));
+}
+
+std::size_t GateResult::inconclusive() const {
+  return counts.count(Verdict::noisy) - accepted_inconclusive();
+}
+
 bool GateResult::passed() const {
   return counts.count(Verdict::fail) == 0 && counts.count(Verdict::missing) == 0 &&
-         counts.count(Verdict::error) == 0;
+         counts.count(Verdict::error) == 0 && inconclusive() == 0;
+}
+
+GateStatus status(const GateResult& result) {
+  if (result.counts.count(Verdict::error) > 0) {
+    return GateStatus::run_failed;
+  }
+  if (result.counts.count(Verdict::fail) > 0 || result.counts.count(Verdict::missing) > 0) {
+    return GateStatus::failed;
+  }
+  return result.inconclusive() > 0 ? GateStatus::inconclusive : GateStatus::passed;
+}
+
+std::string_view to_string(GateStatus status) {
+  switch (status) {
+    case GateStatus::passed:
+      return "passed";
+    case GateStatus::failed:
+      return "FAILED";
+    case GateStatus::inconclusive:
+      return "INCONCLUSIVE";
+    case GateStatus::run_failed:
+      return "ERROR";
+  }
+  return "ERROR";
 }
 
 int exit_code(const GateResult& result) {
-  if (result.counts.count(Verdict::error) > 0) {
-    return 3;
+  switch (status(result)) {
+    case GateStatus::passed:
+      return 0;
+    case GateStatus::failed:
+      return 1;
+    case GateStatus::run_failed:
+      return 3;
+    case GateStatus::inconclusive:
+      return 4;
   }
-  return result.passed() ? 0 : 1;
+  return 3;
 }
 
 namespace {
@@ -175,8 +216,6 @@ std::string percent_text(double fraction) {
   return buffer;
 }
 
-// Relative rules are decided by statistics when both sides carry at least this many samples.
-constexpr std::size_t k_min_statistical_samples = 3;
 // Conditional Holm's selection threshold in the paired lane (docs/statistics.md, section 6).
 constexpr double k_paired_tau = 0.5;
 // Adaptive repetitions: pass early once the one-sided 70% upper bound is inside the margin.
@@ -237,8 +276,16 @@ class Evaluator {
       }
     }
 
+    if (m_compared == 0 && !baseline.benchmarks.empty()) {
+      Decision& d = m_decisions.emplace_back();
+      d.verdict = Verdict::error;
+      d.note = "compared nothing: none of the baseline's " +
+               std::to_string(baseline.benchmarks.size()) +
+               " benchmark(s) is in the candidate, so nothing was checked";
+    }
     report_ungated(result);
     decide_statistically(result);
+    accept_inconclusive();
     std::stable_sort(m_decisions.begin(), m_decisions.end(),
                      [](const Decision& a, const Decision& b) {
                        if (a.benchmark != b.benchmark) {
@@ -355,7 +402,7 @@ class Evaluator {
         }
         continue;  // a rule for a metric neither side has does not apply to this benchmark
       }
-      decide(rule, cand, base_series, *cand_series);
+      decide(rule, base, cand, base_series, *cand_series);
     }
   }
 
@@ -398,7 +445,7 @@ class Evaluator {
     d.candidate_samples.n = cand_n;
     const auto needed = static_cast<std::size_t>(rule.min_repetitions);
     if (cand_n < needed || base_n < needed) {
-      d.verdict = m_options.report_only ? Verdict::warn : Verdict::error;
+      d.verdict = m_options.report_only ? Verdict::warn : Verdict::noisy;
       d.note = "too few repetitions to decide: candidate " + std::to_string(cand_n) +
                ", baseline " + std::to_string(base_n) + ", the policy needs " +
                std::to_string(needed) + " (run with --benchmark_repetitions=" +
@@ -406,7 +453,8 @@ class Evaluator {
     }
   }
 
-  void decide(const Rule& rule, const Benchmark& cand, const MetricSeries* base_series,
+  void decide(const Rule& rule, const Benchmark& base, const Benchmark& cand,
+              const MetricSeries* base_series,
               const MetricSeries& cand_series) {
     Decision& d = metric_decision(rule, cand, &cand_series);
     d.candidate_samples = summarize(cand_series.samples);
@@ -450,7 +498,7 @@ class Evaluator {
                 "from the library's aggregates (no repetitions were recorded)";
     }
     apply_series_flags(*base_series, cand_series, d);
-    consider_statistics(rule, *base_series, cand_series, d);
+    consider_statistics(rule, base, cand, *base_series, cand_series, d);
   }
 
   // A series whose measurement says it jitters (MetricSeries::noisy, e.g. instruction counts
@@ -594,7 +642,8 @@ class Evaluator {
   // ---- relative rules decided by statistics (docs/statistics.md) -----------------------------
 
   // A relative rule whose samples support a confidence statement, kept for the second pass: the
-  // family-wise adjustment needs every comparison of the gate before any can be decided.
+  // family-wise adjustment and the gate's variance prior need every comparison of the gate before
+  // any can be decided.
   struct StatisticalCase {
     std::size_t decision = 0;  // index into m_decisions
     const Rule* rule = nullptr;
@@ -602,6 +651,10 @@ class Evaluator {
     std::vector<std::vector<double>> baseline_runs;  // samples per run (MetricSeries::groups)
     std::vector<std::vector<double>> candidate_runs;
     std::string caveat;  // the measurement's own note (MetricSeries::note), kept in the note
+    // The member of the family this comparison belongs to: "<benchmark>\n<metric>", where a rate
+    // that Google Benchmark derives from a time (items_per_second = items / cpu_time) is the
+    // member of that time (docs/statistics.md, section 4).
+    std::string member;
   };
 
   static std::vector<std::vector<double>> samples_by_run(const MetricSeries& series) {
@@ -619,10 +672,56 @@ class Evaluator {
     return runs;
   }
 
+  // Wall-clock metrics: times and the rates Google Benchmark computes from them. One value of
+  // these says nothing about their noise.
+  static bool is_wall_clock(const std::string& metric) {
+    const std::string_view suffix = "_per_second";
+    return metric_traits(metric).is_time ||
+           (metric.size() > suffix.size() &&
+            metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            metric.rfind("counter:", 0) != 0);
+  }
+
+  // True when rate * time is the same in every repetition of the benchmark (to 1e-6): the rate is
+  // that time seen the other way up, not a second measurement.
+  static bool derived_from(const MetricSeries& rate, const MetricSeries* time) {
+    if (time == nullptr || time->samples.size() != rate.samples.size() || rate.samples.size() < 2) {
+      return false;
+    }
+    double low = std::numeric_limits<double>::infinity();
+    double high = -low;
+    for (std::size_t i = 0; i < rate.samples.size(); ++i) {
+      const double product = rate.samples[i] * time->samples[i];
+      if (!(product > 0) || !std::isfinite(product)) {
+        return false;
+      }
+      const double log_product = std::log(product);
+      low = std::min(low, log_product);
+      high = std::max(high, log_product);
+    }
+    return high - low < 1e-6;
+  }
+
+  static std::string family_member(const Benchmark& base, const Benchmark& cand,
+                                   const std::string& metric) {
+    if (is_wall_clock(metric) && !metric_traits(metric).is_time) {
+      for (const char* time : {"cpu_time", "real_time"}) {
+        const MetricSeries* cand_rate = cand.find(metric);
+        const MetricSeries* base_rate = base.find(metric);
+        if (cand_rate != nullptr && base_rate != nullptr &&
+            derived_from(*cand_rate, cand.find(time)) && derived_from(*base_rate, base.find(time))) {
+          return cand.name + "\n" + time;
+        }
+      }
+    }
+    return cand.name + "\n" + metric;
+  }
+
   // After the point estimate has decided `d`: keep the comparison for the statistical second pass
   // when the samples support one, else say why the point estimate stands.
-  void consider_statistics(const Rule& rule, const MetricSeries& base, const MetricSeries& cand,
-                           Decision& d) {
+  void consider_statistics(const Rule& rule, const Benchmark& base_benchmark,
+                           const Benchmark& cand_benchmark, const MetricSeries& base,
+                           const MetricSeries& cand, Decision& d) {
     d.method = "point-estimate";
     if (d.verdict == Verdict::noisy || d.verdict == Verdict::error) {
       return;
@@ -639,8 +738,15 @@ class Evaluator {
     if (n_base == 0 || n_cand == 0) {
       return;  // from aggregates
     }
-    if (spread(base.samples) == 0 && spread(cand.samples) == 0) {
+    const bool wall_clock = is_wall_clock(rule.metric);
+    const bool single = n_base == 1 && n_cand == 1;
+    if (spread(base.samples) == 0 && spread(cand.samples) == 0 && !(wall_clock && single)) {
       d.method = "exact";  // deterministic (e.g. instruction counts): nothing to be uncertain about
+      return;
+    }
+    if (single && rule.allow_single_values) {
+      add_note(d, "one value per side, decided on the point estimate (the rule's "
+                  "allow_single_values)");
       return;
     }
     const auto positive = [](const std::vector<double>& v) {
@@ -652,15 +758,6 @@ class Evaluator {
     if (!positive(base.samples) || !positive(cand.samples) || !margin_ok) {
       return;
     }
-    if (n_base < k_min_statistical_samples || n_cand < k_min_statistical_samples) {
-      if (n_base > 1 || n_cand > 1) {
-        add_note(d, "too few repetitions for a confidence statement (" + std::to_string(n_base) +
-                        " and " + std::to_string(n_cand) + ", at least " +
-                        std::to_string(k_min_statistical_samples) +
-                        " per side are needed); decided on the point estimate");
-      }
-      return;
-    }
     StatisticalCase& c = m_cases.emplace_back();
     c.decision = static_cast<std::size_t>(&d - m_decisions.data());
     c.rule = &rule;
@@ -668,6 +765,7 @@ class Evaluator {
     c.baseline_runs = samples_by_run(base);
     c.candidate_runs = samples_by_run(cand);
     c.caveat = cand.note;
+    c.member = family_member(base_benchmark, cand_benchmark, rule.metric);
   }
 
   static void add_note(Decision& d, const std::string& text) {
@@ -694,13 +792,46 @@ class Evaluator {
         return "t-screened";
       case stats::Method::screened_t_runs:
         return "t-screened+run-to-run";
+      case stats::Method::moderated_t:
+        return "t-moderated";
     }
     return "hl";
   }
 
+  // The number of members of the gate's family and each case's member index.
+  std::vector<std::size_t> member_indices(std::size_t& members) const {
+    std::map<std::string_view, std::size_t> index;
+    std::vector<std::size_t> out;
+    out.reserve(m_cases.size());
+    for (const StatisticalCase& c : m_cases) {
+      out.push_back(index.emplace(c.member, index.size()).first->second);
+    }
+    members = index.size();
+    return out;
+  }
+
+  // The gate's variance prior per metric (docs/statistics.md, section 2): fitted to the screened
+  // variances of every comparison of that metric whose runs are pooled (one run a side, or the
+  // paired lane's same-job test).
+  std::map<std::string, stats::VariancePrior> variance_priors() const {
+    std::map<std::string, std::vector<stats::SampleVariance>> by_metric;
+    for (const StatisticalCase& c : m_cases) {
+      stats::ComparisonOptions options;
+      options.margin = c.margin;
+      options.direction = c.rule->direction;
+      by_metric[c.rule->metric].push_back(stats::screened_log_variance(
+          flatten(c.baseline_runs), flatten(c.candidate_runs), options));
+    }
+    std::map<std::string, stats::VariancePrior> priors;
+    for (const auto& [metric, variances] : by_metric) {
+      priors[metric] = stats::fit_variance_prior(variances);
+    }
+    return priors;
+  }
+
   // The second pass: every statistical comparison of the gate, then the family-wise adjustment
-  // (Holm; conditional Holm in the paired lane; alpha/M spent over the looks with adaptive
-  // repetitions), then the verdicts.
+  // (Holm over the family's members; conditional Holm in the paired lane; alpha/M spent over the
+  // looks with adaptive repetitions), then the verdicts.
   void decide_statistically(GateResult& result) {
     if (m_cases.empty()) {
       return;
@@ -713,14 +844,21 @@ class Evaluator {
       }
       return;
     }
-    const double count = static_cast<double>(m_cases.size());
-    const double level = alpha / count;  // Holm's first step: what one lone regression must reach
+    std::size_t members = 0;
+    const std::vector<std::size_t> member = member_indices(members);
+    m_members = members;
+    result.family_size = members;
+    // Bonferroni's level: what one lone regression must reach, and the level of each one-sided
+    // bound of the reported intervals (two-sided 1 - alpha / M: family-wise 1 - alpha).
+    const double level = alpha / static_cast<double>(members);
     const bool sequential = m_options.paired && m_options.sequential_max > 0;
     std::vector<stats::ComparisonResult> results;
     std::vector<double> adjusted;
     std::vector<bool> undecided(m_cases.size(), false);
     std::vector<bool> passed_early(m_cases.size(), false);  // adaptive: inside the margin at a look
     const std::vector<std::size_t> looks = sequential_looks(m_options.sequential_max);
+    const std::map<std::string, stats::VariancePrior> priors =
+        sequential ? std::map<std::string, stats::VariancePrior>() : variance_priors();
     // The comparisons of one gate mostly share their sample sizes: each exact null distribution
     // is computed once per evaluate() call.
     stats::NullDistributionCache null_cache;
@@ -731,14 +869,24 @@ class Evaluator {
       options.null_cache = &null_cache;
       options.margin = c.margin;
       options.direction = c.rule->direction;
-      options.confidence = 0.95;
+      options.confidence = 1.0 - level;
       options.alpha = level;
       options.power = 0.80;
       if (!sequential) {
-        results.push_back(m_options.paired
-                              ? stats::compare_same_job_runs(c.baseline_runs,
-                                                             c.candidate_runs, options)
-                              : stats::compare_grouped(c.baseline_runs, c.candidate_runs, options));
+        const auto prior = priors.find(c.rule->metric);
+        if (prior != priors.end()) {
+          options.prior = prior->second;
+        }
+        const bool one_run_each = c.baseline_runs.size() <= 1 && c.candidate_runs.size() <= 1;
+        if (m_options.paired) {
+          results.push_back(
+              stats::compare_same_job_runs(c.baseline_runs, c.candidate_runs, options));
+        } else if (one_run_each) {
+          results.push_back(stats::compare_moderated(flatten(c.baseline_runs),
+                                                     flatten(c.candidate_runs), options));
+        } else {
+          results.push_back(stats::compare_grouped(c.baseline_runs, c.candidate_runs, options));
+        }
         continue;
       }
       std::vector<double> base = flatten(c.baseline_runs);
@@ -777,7 +925,8 @@ class Evaluator {
       for (const auto& r : results) {
         p_values.push_back(r.p_worse);
       }
-      adjusted = stats::conditional_holm_adjust(p_values, m_options.paired ? k_paired_tau : 1.0);
+      adjusted = stats::holm_adjust_members(p_values, member,
+                                            m_options.paired ? k_paired_tau : 1.0);
     }
     for (std::size_t i = 0; i < m_cases.size(); ++i) {
       settle(m_cases[i], results[i], adjusted[i], level, undecided[i], passed_early[i],
@@ -806,6 +955,14 @@ class Evaluator {
     }
   }
 
+  // The verdict of one statistical comparison (docs/statistics.md, section 3):
+  //   fail          Holm over the family's members says so, or the whole family-wise interval
+  //                 lies beyond the limit (never weaker than the evidence printed);
+  //   noisy         the comparison cannot resolve a change of the limit's size (its minimum
+  //                 detectable effect at the family level is beyond the limit, or there is no
+  //                 estimate of the noise at all) and the interval does not rule the limit out;
+  //                 or the estimate is beyond the limit without proof: exit 4, never a pass;
+  //   warn/improved/pass  as the estimate says, when the comparison could have seen a regression.
   void settle_verdict(const StatisticalCase& c, const stats::ComparisonResult& r,
                       double adjusted, double level, bool undecided, bool passed_early,
                       bool sequential) {
@@ -814,7 +971,8 @@ class Evaluator {
     const bool lower_is_better = rule.direction == Direction::lower_is_better;
     const double change = r.ratio - 1;
     const double worse = lower_is_better ? change : -change;
-    const double worse_bound = lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;
+    const double worse_low = lower_is_better ? r.ratio_ci.lower - 1 : 1 - r.ratio_ci.upper;
+    const double worse_high = lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;
     const bool insufficient = stats::is_insufficient(r.min_attainable_p, level);
     const double mde = insufficient ? std::numeric_limits<double>::infinity()
                                     : stats::minimum_detectable_effect(r.standard_error, r.df,
@@ -822,8 +980,12 @@ class Evaluator {
     d.method = (m_options.paired ? "paired:" : "") + std::string(sequential ? "sequential:" : "") +
                method_name(r);
     d.change = change;
-    d.change_low = r.ratio_ci.lower - 1;
-    d.change_high = r.ratio_ci.upper - 1;
+    const bool finite_interval = std::isfinite(r.ratio_ci.lower) && std::isfinite(r.ratio_ci.upper) &&
+                                 r.ratio_ci.lower > 0;
+    if (finite_interval) {
+      d.change_low = r.ratio_ci.lower - 1;
+      d.change_high = r.ratio_ci.upper - 1;
+    }
     d.mde = mde;
     d.p_value = adjusted;
     d.undecided = undecided;
@@ -831,14 +993,17 @@ class Evaluator {
     d.headroom = reference - worse;
     d.note.clear();
     const std::string what = rule.metric + " " + std::string(to_string(rule.statistic));
-    const std::string estimate = "changed " + percent_text(change) + " (95% CI " +
-                                 percent_text(*d.change_low) + " to " +
-                                 percent_text(*d.change_high) + ")";
+    const std::string interval =
+        finite_interval ? " (" + confidence_text() + " CI " + percent_text(*d.change_low) + " to " +
+                              percent_text(*d.change_high) + ")"
+                        : std::string();
+    const std::string estimate = "changed " + percent_text(change) + interval;
     const std::string evidence = "p = " + number_text(adjusted) + " adjusted over " +
-                                 std::to_string(m_cases.size()) + " comparison" +
-                                 (m_cases.size() == 1 ? "" : "s") + ", alpha " +
+                                 std::to_string(m_members) + " comparison" +
+                                 (m_members == 1 ? "" : "s") + ", alpha " +
                                  number_text(m_options.family_alpha);
-    if (!undecided && adjusted <= m_options.family_alpha) {
+    const bool beyond_by_interval = !undecided && finite_interval && worse_low > reference;
+    if (!undecided && (adjusted <= m_options.family_alpha || beyond_by_interval)) {
       d.verdict = rule.relative.fail ? Verdict::fail : Verdict::warn;
       d.note = what + " " + estimate + ", shown to exceed the " +
                (rule.relative.fail ? "fail" : "warn") + " limit " + d.limit_text + " (" +
@@ -854,18 +1019,21 @@ class Evaluator {
     }
     // An adaptive early pass is a decision of the design up to its cap (the upper bound at this
     // look is inside the margin), so the resolution of this one look does not make it noisy.
-    if (!passed_early && !(mde <= c.margin)) {
+    const bool ruled_out = finite_interval && worse_high <= reference;
+    if (!passed_early && !(mde <= c.margin) && !ruled_out) {
       d.verdict = Verdict::noisy;
-      d.note = what + " is too noisy to gate at " + d.limit_text + ": " +
+      d.note = what + " could not be decided at " + d.limit_text + ": " +
                noise_text(r, mde, level) + "; the estimate " + estimate +
                (worse > reference ? " (likely a regression, not proven)" : std::string()) + ". " +
                advice(r, mde, c.margin, level);
       return;
     }
     if (worse > reference) {
-      d.verdict = Verdict::warn;
-      d.note = what + " " + estimate + ": likely a regression beyond " + d.limit_text +
-               ", not proven at the gate's confidence (" + evidence + ")";
+      // The comparison could have shown a regression of this size and did not: not a pass.
+      d.verdict = Verdict::noisy;
+      d.note = what + " " + estimate + ": beyond " + d.limit_text +
+               " but not proven at the gate's confidence (" + evidence +
+               "). Re-run the gate, or run more repetitions";
       return;
     }
     if (rule.relative.warn && worse > *rule.relative.warn) {
@@ -875,10 +1043,9 @@ class Evaluator {
       return;
     }
     if (-worse >= rule.improvement && rule.improvement > 0) {
-      if (worse_bound < 0) {
+      if (finite_interval && worse_high < 0) {
         d.verdict = Verdict::improved;
-        d.note = "improved by " + percent_text(std::fabs(change)).substr(1) + " (95% CI " +
-                 percent_text(*d.change_low) + " to " + percent_text(*d.change_high) + ")";
+        d.note = "improved by " + percent_text(std::fabs(change)).substr(1) + interval;
         return;
       }
       d.verdict = Verdict::pass;
@@ -893,6 +1060,12 @@ class Evaluator {
     }
   }
 
+  // "95% family-wise" over several comparisons, "95%" for one.
+  std::string confidence_text() const {
+    const std::string level = percent_text(1 - m_options.family_alpha).substr(1);
+    return m_members > 1 ? level + " family-wise" : level;
+  }
+
   static std::string number_text(double value) {
     char buffer[32];
     std::snprintf(buffer, sizeof(buffer), "%.2g", value);
@@ -901,19 +1074,24 @@ class Evaluator {
 
   std::string noise_text(const stats::ComparisonResult& r, double mde, double level) const {
     if (std::isinf(mde)) {
+      if (r.df == 0) {
+        return "one value per side says nothing about the noise, and no other comparison of the "
+               "gate has repetitions to borrow it from";
+      }
       return std::to_string(r.n_baseline) + " and " + std::to_string(r.n_candidate) +
              " repetitions cannot reach the gate's confidence (the smallest possible p-value is " +
              number_text(r.min_attainable_p) + ", the gate needs " + number_text(level) + " for " +
-             std::to_string(m_cases.size()) + " comparisons)";
+             std::to_string(m_members) + " comparisons)";
     }
     std::string text = "the smallest change it can detect is " + percent_text(mde).substr(1) +
-                       " (within-run sd " + percent_text(r.within_run_sd).substr(1);
+                       " (noise sd " + percent_text(r.within_run_sd).substr(1);
     if (r.runs_baseline > 1 || r.runs_candidate > 1) {
       text += ", run-to-run sd " + percent_text(r.between_run_sd).substr(1) + " over " +
               std::to_string(r.runs_baseline) + " + " + std::to_string(r.runs_candidate) +
               " runs";
     }
-    return text + ")";
+    return text + ", " + std::to_string(r.n_baseline) + " + " + std::to_string(r.n_candidate) +
+           " repetitions, " + std::to_string(m_members) + " comparisons)";
   }
 
   std::string advice(const stats::ComparisonResult& r, double mde, double margin,
@@ -924,8 +1102,10 @@ class Evaluator {
     } else if (r.method == stats::Method::screened_t_runs) {
       text += "more process runs per side (RUNS of perfgate_add_benchmarks)";
     } else {
-      std::size_t n = std::max(r.n_baseline, r.n_candidate);
-      if (std::isinf(mde)) {
+      std::size_t n = std::max<std::size_t>(std::max(r.n_baseline, r.n_candidate), 2);
+      if (std::isinf(mde) && r.df == 0) {
+        n = 5;
+      } else if (std::isinf(mde)) {
         while (n < 1000 && stats::is_insufficient(stats::mann_whitney_min_p(n, n), level)) {
           ++n;
         }
@@ -933,12 +1113,29 @@ class Evaluator {
         const double factor = (mde / margin) * (mde / margin);
         n = static_cast<std::size_t>(std::ceil(static_cast<double>(n) * factor));
       }
-      text += "about " + std::to_string(n) + " repetitions per side";
+      text += "about " + std::to_string(n) + " repetitions per side (--benchmark_repetitions)";
     }
-    return text + (m_options.paired ? std::string()
-                                     : ", the paired lane (perfgate gate --reference)") +
+    return text + ", a wider limit" +
+           (m_options.paired ? std::string()
+                             : ", the paired lane (perfgate gate --reference)") +
            ", or gate instruction counts (docs/statistics.md)";
   }
+  // A rule with "on_inconclusive": "warn" accepts its noisy decisions; they stay `noisy` in every
+  // report and are counted as accepted.
+  void accept_inconclusive() {
+    for (Decision& d : m_decisions) {
+      if (d.verdict != Verdict::noisy) {
+        continue;
+      }
+      for (const Rule& rule : m_policy.rules) {
+        if (rule.id == d.rule && rule.on_inconclusive == OnInconclusive::warn) {
+          d.accepted = true;
+          add_note(d, "accepted by the rule's on_inconclusive \"warn\": not gated");
+        }
+      }
+    }
+  }
+
   // Benchmarks on both sides that no rule applied to are said, never silently passed; a gate in
   // which no rule applied to anything checked nothing and is an error.
   void report_ungated(GateResult& result) {
@@ -976,6 +1173,7 @@ class Evaluator {
   std::vector<bool> m_match_all;  // ".*": skip the regex engine on the hot path
   std::vector<Decision> m_decisions;
   std::vector<StatisticalCase> m_cases;
+  std::size_t m_members = 0;  // members of the statistical family (decide_statistically)
 };
 
 }  // namespace

@@ -85,11 +85,12 @@ class PolicyReader {
   std::optional<Rule> read_rule(const json::object& object, const std::string& pointer) {
     detail::check_keys(object,
                        {"id", "description", "benchmarks", "metric", "statistic", "relative",
-                        "absolute", "zero", "min_repetitions"},
+                        "absolute", "zero", "min_repetitions", "on_inconclusive", "allow_single_values"},
                        m_source, pointer, m_diagnostics);
     const std::size_t errors_before = m_diagnostics.error_count();
     Rule rule;
     rule.description = string_member(object, pointer, "description", false);
+    read_inconclusive_settings(object, pointer, rule);
     if (object.contains("benchmarks")) {
       rule.benchmarks = string_member(object, pointer, "benchmarks", true);
       try {
@@ -180,6 +181,31 @@ class PolicyReader {
     rule.id = id_or(object, pointer,
                     rule.metric + "-" + std::string(to_string(rule.statistic)) + "-limit");
     return finish(rule, errors_before);
+  }
+
+  // "on_inconclusive": what a decision of this rule that the data cannot decide does to the gate
+  // ("inconclusive", the default: exit 4; "warn": accepted, counted and named in every report).
+  // "allow_single_values": decide a wall-time comparison of one value per side on the point
+  // estimate (by default it is inconclusive: one value says nothing about the noise).
+  void read_inconclusive_settings(const json::object& object, const std::string& pointer,
+                                  Rule& rule) {
+    const std::string on_inconclusive = string_member(object, pointer, "on_inconclusive", false);
+    if (on_inconclusive == "warn") {
+      rule.on_inconclusive = OnInconclusive::warn;
+    } else if (!on_inconclusive.empty() && on_inconclusive != "inconclusive") {
+      error(pointer + "/on_inconclusive", "expected \"inconclusive\" or \"warn\", got \"" +
+                                              on_inconclusive + "\"",
+            "\"warn\" accepts what the data cannot decide; the default fails closed (exit 4)");
+    }
+    if (object.contains("allow_single_values")) {
+      const auto& value = object.at("allow_single_values");
+      if (!value.is_bool()) {
+        error(pointer + "/allow_single_values", "expected true or false, got " +
+                                                    detail::describe(value));
+      } else {
+        rule.allow_single_values = value.get_bool();
+      }
+    }
   }
 
   void read_relative(const json::value& value, const std::string& pointer, Rule& rule) {

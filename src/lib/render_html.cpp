@@ -292,8 +292,8 @@ void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool on
 }  // namespace
 
 void render_html(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  const bool passed = detail::gate_passed(result);
-  const std::string headline = passed ? "perfgate: gate passed" : "perfgate: gate FAILED";
+  const bool passed = detail::gate_passed(result) && result.accepted_inconclusive() == 0;
+  const std::string headline = "perfgate: " + detail::format_headline(result);
   detail::StreamBuffer buffer(out);
   std::string& text = buffer.text();
   text += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";

@@ -302,6 +302,12 @@ void write_report(JsonWriter& json, detail::StreamBuffer& buffer, const GateResu
   json.end_object();
   json.key("passed");
   json.boolean(detail::gate_passed(result));
+  json.key("status");
+  json.string(to_string(status(result)));
+  json.key("inconclusive");
+  json.integer(static_cast<std::int64_t>(result.inconclusive()));
+  json.key("accepted_inconclusive");
+  json.integer(static_cast<std::int64_t>(result.accepted_inconclusive()));
   json.key("exit_code");
   json.integer(static_cast<std::int64_t>(exit_code(result)));
   json.key("counts");

@@ -6,8 +6,10 @@
 //
 //   fail, missing        -> <failure>     the gate rejects it
 //   error                -> <error>       it could not be measured or read
-//   noisy, waived, new   -> <skipped>     not enforced: cannot be gated, let through, or no
-//   baseline pass, improved, warn -> passed        warn and improved explain themselves in
+//   noisy                -> <failure>     it could not be decided: the gate is inconclusive (exit 4)
+//   noisy accepted by the policy's on_inconclusive "warn", waived, new
+//                        -> <skipped>     not enforced: let through, or no baseline
+//   pass, improved, warn -> passed        warn and improved explain themselves in
 //   <system-out>
 #include <cstddef>
 #include <map>
@@ -23,14 +25,15 @@ namespace {
 
 enum class Outcome { passed, failure, error, skipped };
 
-Outcome outcome_of(Verdict verdict) {
-  switch (verdict) {
+Outcome outcome_of(const Decision& decision) {
+  switch (decision.verdict) {
     case Verdict::fail:
     case Verdict::missing:
       return Outcome::failure;
     case Verdict::error:
       return Outcome::error;
     case Verdict::noisy:
+      return decision.accepted ? Outcome::skipped : Outcome::failure;
     case Verdict::waived:
     case Verdict::new_benchmark:
       return Outcome::skipped;
@@ -132,7 +135,7 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
     }
     Suite& suite = suites[found->second];
     suite.decisions.push_back(&decision);
-    switch (outcome_of(decision.verdict)) {
+    switch (outcome_of(decision)) {
       case Outcome::failure:
         ++suite.failures;
         break;
@@ -219,7 +222,7 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
       const auto write_details = [&] {
         detail::append_escaped_xml(text, details(*decision), true);
       };
-      switch (outcome_of(decision->verdict)) {
+      switch (outcome_of(*decision)) {
         case Outcome::failure:
           text += "      <failure type=\"";
           detail::append_escaped_xml(text, verdict);

@@ -93,10 +93,14 @@ class TableWriter {
 void render_markdown(const GateResult& result, std::ostream& out, const RenderOptions& options) {
   std::string text;
   text.reserve(1024 + result.decisions.size() * 400);
-  const bool passed = detail::gate_passed(result);
-
-  text += passed ? "## \xE2\x9C\x85 perfgate: gate passed\n\n"
-                 : "## \xE2\x9D\x8C perfgate: gate FAILED\n\n";
+  // A check mark only for a gate that checked everything it gates.
+  const GateStatus gate = status(result);
+  const bool clean = gate == GateStatus::passed && result.accepted_inconclusive() == 0;
+  const char* mark = clean                              ? "\xE2\x9C\x85"           // check mark
+                     : gate == GateStatus::passed || gate == GateStatus::inconclusive
+                         ? "\xE2\x9A\xA0\xEF\xB8\x8F"  // warning sign
+                         : "\xE2\x9D\x8C";                 // cross mark
+  text += std::string("## ") + mark + " perfgate: " + detail::format_headline(result) + "\n\n";
   text += "**" + detail::markdown_cell(detail::format_counts(result)) + "**";
   text += " (exit code " + detail::format_integer(exit_code(result)) + ")\n\n";
   text += "- policy: " + cell_or_dash(result.policy_name) + "\n";

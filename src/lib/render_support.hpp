@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <perfgate/evaluate.hpp>
+#include <perfgate/number_format.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -21,27 +22,12 @@ namespace perfgate::detail {
 // Numbers. Never through iostreams or printf: the locale must not change a single byte.
 
 // The shortest text that reads back the same; "NaN", "Infinity", "-Infinity" when non-finite.
-inline std::string format_shortest(double value) {
-  if (std::isnan(value)) {
-    return "NaN";
-  }
-  if (std::isinf(value)) {
-    return value > 0 ? "Infinity" : "-Infinity";
-  }
-  std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return ec == std::errc() ? std::string(buffer.data(), end) : std::string("NaN");
-}
+// The renderers' names for the shared formatter (include/perfgate/number_format.hpp).
+inline std::string format_shortest(double value) { return perfgate::format_number(value); }
 
-// `value` with exactly `decimals` digits after the point (finite values only).
+// `value` with exactly `decimals` digits after the point.
 inline std::string format_fixed(double value, int decimals) {
-  if (!std::isfinite(value)) {
-    return format_shortest(value);
-  }
-  std::array<char, 400> buffer{};  // enough for DBL_MAX in fixed notation
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                       std::chars_format::fixed, decimals);
-  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+  return perfgate::format_fixed(value, decimals);
 }
 
 template <class Integer, class = std::enable_if_t<std::is_integral_v<Integer>>>
@@ -54,13 +40,7 @@ std::string format_integer(Integer value) {
 // `value` with at most `precision` significant digits, trailing zeros dropped ("12.34",
 // "1.5e-07"): for derived numbers such as per cents, whose last bits are rounding noise.
 inline std::string format_general(double value, int precision) {
-  if (!std::isfinite(value)) {
-    return format_shortest(value);
-  }
-  std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                       std::chars_format::general, precision);
-  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+  return perfgate::format_general(value, precision);
 }
 
 // Three significant digits for a non-negative finite value: 1.23, 12.3, 123, 0.0123.
@@ -77,10 +57,7 @@ inline std::string three_significant(double value) {
   if (value >= 0.9995) {
     return format_fixed(value, 2);
   }
-  std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                       std::chars_format::general, 3);
-  return ec == std::errc() ? std::string(buffer.data(), end) : format_shortest(value);
+  return perfgate::format_general(value, 3);
 }
 
 // Picks the largest prefix `factors[i]` not above `magnitude`, moving up one more when the
@@ -144,15 +121,7 @@ inline std::string format_human(double value, std::string_view unit) {
 
 // A fraction as a signed percentage with one decimal: 0.1234 -> "+12.3%", -0.05 -> "-5.0%".
 inline std::string format_percent(double fraction) {
-  if (!std::isfinite(fraction)) {
-    return format_shortest(fraction);
-  }
-  const double percent = fraction * 100.0;
-  std::string text = format_fixed(percent, 1);
-  if (text.front() != '-') {
-    text.insert(text.begin(), '+');
-  }
-  return text + "%";
+  return perfgate::format_percent(fraction, 1);
 }
 
 // A confidence interval of the change: "[-0.5%, +3.1%]"; empty when the decision has none.
@@ -368,10 +337,26 @@ inline std::string format_counts(const GateResult& result) {
   return text.empty() ? std::string("no decisions") : text;
 }
 
-// "gate FAILED: 2 fail, 1 missing, 3 warn, 40 pass" or "gate passed: 40 pass".
+// "gate FAILED: 2 fail, ...", "gate INCONCLUSIVE: 3 noisy, 40 pass" or "gate passed: 40 pass";
+// a pass that the policy let through with undecided comparisons says how many went ungated.
 inline std::string format_summary(const GateResult& result) {
-  return std::string(gate_passed(result) ? "gate passed: " : "gate FAILED: ") +
-         format_counts(result);
+  std::string text = "gate " + std::string(to_string(status(result))) + ": " + format_counts(result);
+  const std::size_t accepted = result.accepted_inconclusive();
+  if (accepted > 0) {
+    text += " (" + format_integer(accepted) + " not gated: accepted by on_inconclusive \"warn\")";
+  }
+  return text;
+}
+
+// The headline of a report: "gate passed", "gate FAILED", "gate INCONCLUSIVE", "gate ERROR", and
+// "gate passed, N not gated" when the policy accepted undecided comparisons.
+inline std::string format_headline(const GateResult& result) {
+  std::string text = "gate " + std::string(to_string(status(result)));
+  const std::size_t accepted = result.accepted_inconclusive();
+  if (accepted > 0) {
+    text += ", " + format_integer(accepted) + " not gated";
+  }
+  return text;
 }
 
 // A CSS class / identifier for a verdict that never depends on how it is spelt for people.

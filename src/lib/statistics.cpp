@@ -12,6 +12,9 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/polygamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 
 namespace perfgate::stats {
 
@@ -25,10 +28,6 @@ constexpr double k_pi = 3.14159265358979323846;
 constexpr double k_hl_variance_factor = k_pi / 3.0;
 // Asymptotic variance of the sample median relative to the mean (pi / 2).
 constexpr double k_median_variance_factor = k_pi / 2.0;
-// Below this many values on a side compare_same_job leaves the decision to the exact rank test:
-// the level of the screened t test is only reliable at strict levels from about 8 per side
-// (docs/statistics.md, section 7).
-constexpr std::size_t k_same_job_min_size = 8;
 // Above this many degrees of freedom Student t is replaced by the normal.
 constexpr double k_df_normal = 1.0e7;
 
@@ -666,66 +665,174 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
   return result;
 }
 
-ComparisonResult compare_same_job(const std::vector<double>& baseline,
-                                  const std::vector<double>& candidate,
-                                  const ComparisonOptions& options) {
-  // The same orientation as the rank test: badness, the candidate shifted by the margin.
-  const OrientedSamples sides = orient(baseline, candidate, options);
-  const std::vector<double>& x = sides.x;
-  const std::vector<double>& y = sides.y;
-  const std::vector<double>& xs = sides.xs;
-  const std::vector<double>& ys = sides.ys;
-  const double sign = sign_of(options.direction);
-  const double log_margin = sides.log_margin;
-  if (std::min(xs.size(), ys.size()) < k_same_job_min_size) {
-    return compare_independent(baseline, candidate, options);
-  }
-  // The screen looks at the pooled values after aligning the candidate by the HL shift, so an
-  // outlier is seen as one even when a large change separates the two samples; it is the same
-  // rule for both sides and drops at most max(1, N / 10) values.
-  const double aligned_by = hodges_lehmann_shift(xs, ys);
-  std::vector<double> aligned = ys;
+namespace {
+
+// Both samples on the log scale in the margin's orientation, after the label-blind screen of
+// slow outliers. The screen looks at the pooled values after aligning the candidate by the HL
+// shift, so an outlier is seen as one even when a large change separates the two samples; it is
+// the same rule for both sides and drops at most max(1, N / 10) values.
+struct ScreenedSamples {
+  OrientedSamples sides;
+  std::vector<double> xt;  // badness of the kept baseline logs
+  std::vector<double> yt;  // badness of the kept candidate logs, minus the log margin
+  std::size_t screened = 0;
+};
+
+ScreenedSamples screen_aligned(const std::vector<double>& baseline,
+                               const std::vector<double>& candidate,
+                               const ComparisonOptions& options) {
+  ScreenedSamples out;
+  out.sides = orient(baseline, candidate, options);
+  const double aligned_by = hodges_lehmann_shift(out.sides.xs, out.sides.ys);
+  std::vector<double> aligned = out.sides.ys;
   for (double& v : aligned) {
     v -= aligned_by;
   }
-  const auto [xt, aligned_kept] = screen_two_samples(xs, aligned, options.same_job_screen_k);
-  std::vector<double> yt = aligned_kept;
-  for (double& v : yt) {
+  auto [xt, aligned_kept] = screen_two_samples(out.sides.xs, aligned, options.same_job_screen_k);
+  for (double& v : aligned_kept) {
     v += aligned_by;
   }
+  out.xt = std::move(xt);
+  out.yt = std::move(aligned_kept);
+  out.screened = (baseline.size() + candidate.size()) - (out.xt.size() + out.yt.size());
+  return out;
+}
+
+// Pooled sum of squares around each side's mean and its degrees of freedom.
+SampleVariance pooled_variance(const std::vector<double>& xt, const std::vector<double>& yt,
+                               double* sum_squares_out) {
+  double sum_squares = 0.0;
+  double df = 0.0;
+  for (const std::vector<double>* side : {&xt, &yt}) {
+    if (side->size() >= 2) {
+      sum_squares += sum_of_squares(*side, mean_of(*side));
+      df += to_double(side->size() - 1);
+    }
+  }
+  if (sum_squares_out != nullptr) {
+    *sum_squares_out = sum_squares;
+  }
+  return SampleVariance{df > 0.0 ? sum_squares / df : 0.0, df};
+}
+
+// The inverse of the trigamma function by Newton's method (Smyth 2004, limma's trigammaInverse).
+double trigamma_inverse(double x) {
+  if (x > 1.0e7) {
+    return 1.0 / std::sqrt(x);
+  }
+  if (x < 1.0e-6) {
+    return 1.0 / x;
+  }
+  double y = 0.5 + 1.0 / x;
+  for (int iteration = 0; iteration < 50; ++iteration) {
+    const double tri = boost::math::trigamma(y);
+    const double step = tri * (1.0 - tri / x) / boost::math::polygamma(2, y);
+    y += step;
+    if (-step / y < 1.0e-8) {
+      break;
+    }
+  }
+  return y;
+}
+
+}  // namespace
+
+SampleVariance screened_log_variance(const std::vector<double>& baseline,
+                                     const std::vector<double>& candidate,
+                                     const ComparisonOptions& options) {
+  const ScreenedSamples samples = screen_aligned(baseline, candidate, options);
+  return pooled_variance(samples.xt, samples.yt, nullptr);
+}
+
+VariancePrior fit_variance_prior(const std::vector<SampleVariance>& variances) {
+  std::vector<double> e;
+  double trigamma_sum = 0.0;
+  double total_df = 0.0;
+  for (const SampleVariance& v : variances) {
+    if (!(v.df > 0.0) || !(v.variance > 0.0) || !std::isfinite(v.variance)) {
+      continue;
+    }
+    const double half = v.df / 2.0;
+    e.push_back(std::log(v.variance) - boost::math::digamma(half) + std::log(half));
+    trigamma_sum += boost::math::trigamma(half);
+    total_df += v.df;
+  }
+  if (e.size() < 3) {
+    return {};
+  }
+  const double g = to_double(e.size());
+  const double e_mean = mean_of(e);
+  const double e_var = sum_of_squares(e, e_mean) / (g - 1.0) - trigamma_sum / g;
+  double df = e_var > 0.0 ? 2.0 * trigamma_inverse(e_var) : k_infinity;
+  // The prior cannot carry more information than the comparisons it was estimated from.
+  df = std::min(df, total_df);
+  const double half = df / 2.0;
+  return VariancePrior{df, std::exp(e_mean + boost::math::digamma(half) - std::log(half))};
+}
+
+ComparisonResult compare_moderated(const std::vector<double>& baseline,
+                                   const std::vector<double>& candidate,
+                                   const ComparisonOptions& options) {
+  const ScreenedSamples samples = screen_aligned(baseline, candidate, options);
+  const std::vector<double>& xt = samples.xt;
+  const std::vector<double>& yt = samples.yt;
+  const double sign = sign_of(options.direction);
+  const double log_margin = samples.sides.log_margin;
+  double sum_squares = 0.0;
+  const SampleVariance own = pooled_variance(xt, yt, &sum_squares);
+  const VariancePrior& prior = options.prior;
+  const bool has_prior = prior.df > 0.0 && prior.variance > 0.0;
+  const double df = own.df + (has_prior ? prior.df : 0.0);
+
+  ComparisonResult result;
+  result.n_baseline = baseline.size();
+  result.n_candidate = candidate.size();
+  result.method = has_prior ? Method::moderated_t : Method::screened_t;
+  result.screened = samples.screened;
   const double n1 = to_double(xt.size());
   const double n2 = to_double(yt.size());
-  const double mean_x = xt.size() >= 2 ? mean_of(xt) : 0.0;
-  const double mean_y = yt.size() >= 2 ? mean_of(yt) : 0.0;
-  const double df = n1 + n2 - 2.0;
-  const double variance =
-      xt.size() >= 2 && yt.size() >= 2
-          ? (sum_of_squares(xt, mean_x) + sum_of_squares(yt, mean_y)) / df
-          : 0.0;
-  if (!(variance > 0.0)) {
-    return compare_independent(baseline, candidate, options);
-  }
-  ComparisonResult result;
-  result.n_baseline = x.size();
-  result.n_candidate = y.size();
-  result.method = Method::screened_t;
-  result.screened = (x.size() + y.size()) - (xt.size() + yt.size());
-  const double standard_error = std::sqrt(variance * (1.0 / n1 + 1.0 / n2));
-  const double badness_minus_margin = mean_y - mean_x;  // shifted: 0 at the margin
-  const double t = badness_minus_margin / standard_error;
-  result.p_worse = clamp_probability(t_upper(t, df));
-  result.p_not_worse = clamp_probability(t_cdf(t, df));
-  // Back to the raw orientation: shift = log(candidate / baseline) of the screened means.
+  const double badness_minus_margin = mean_of(yt) - mean_of(xt);  // shifted: 0 at the margin
   result.shift = sign * (badness_minus_margin + log_margin);
-  const double half_width = t_quantile(1.0 - (1.0 - options.confidence) / 2.0, df) * standard_error;
-  result.shift_ci = {result.shift - half_width, result.shift + half_width};
-  result.within_run_sd = std::sqrt(variance);
-  result.standard_error = standard_error;
+  if (!(df > 0.0)) {
+    // One value per side and nothing to borrow: no statement about the noise is possible.
+    result.standard_error = k_infinity;
+    result.df = 0.0;
+    result.shift_ci = {-k_infinity, k_infinity};
+    result.p_worse = 1.0;
+    result.p_not_worse = 1.0;
+    result.min_attainable_p = 1.0;
+    finish_result(result, options, log_margin);
+    return result;
+  }
+  const double variance =
+      has_prior ? (prior.df * prior.variance + sum_squares) / df : sum_squares / df;
+  result.within_run_sd = std::sqrt(own.variance);
   result.df = df;
+  result.standard_error = std::sqrt(variance * (1.0 / n1 + 1.0 / n2));
   result.min_attainable_p = 0.0;  // a continuous statistic: every level can be reached
+  if (result.standard_error > 0.0) {
+    const double t = badness_minus_margin / result.standard_error;
+    result.p_worse = clamp_probability(t_upper(t, df));
+    result.p_not_worse = clamp_probability(t_cdf(t, df));
+    const double half_width =
+        t_quantile(1.0 - (1.0 - options.confidence) / 2.0, df) * result.standard_error;
+    result.shift_ci = {result.shift - half_width, result.shift + half_width};
+  } else {
+    // No spread anywhere (identical values): the sign decides.
+    result.p_worse = badness_minus_margin > 0.0 ? 0.0 : 1.0;
+    result.p_not_worse = badness_minus_margin < 0.0 ? 0.0 : 1.0;
+    result.shift_ci = {result.shift, result.shift};
+  }
   finish_result(result, options, log_margin);
   return result;
 }
+
+ComparisonResult compare_same_job(const std::vector<double>& baseline,
+                                  const std::vector<double>& candidate,
+                                  const ComparisonOptions& options) {
+  return compare_moderated(baseline, candidate, options);
+}
+
 
 ComparisonResult compare_same_job_runs(const std::vector<std::vector<double>>& baseline_runs,
                                        const std::vector<std::vector<double>>& candidate_runs,
@@ -1041,6 +1148,52 @@ std::vector<double> conditional_holm_adjust(const std::vector<double>& p_values,
   std::vector<double> adjusted(p_values.size(), 1.0);
   for (std::size_t j = 0; j < where.size(); ++j) {
     adjusted[where[j]] = adjusted_selected[j];
+  }
+  return adjusted;
+}
+
+std::vector<double> holm_adjust_members(const std::vector<double>& p_values,
+                                        const std::vector<std::size_t>& member,
+                                        double selection_tau) {
+  if (member.size() != p_values.size()) {
+    throw std::invalid_argument("every p-value needs a member");
+  }
+  if (!(selection_tau > 0.0 && selection_tau <= 1.0)) {
+    throw std::invalid_argument("selection tau must be in (0, 1]");
+  }
+  const auto scaled = [&](std::size_t i) {
+    const double p = p_values[i];
+    return std::isnan(p) || p > selection_tau ? k_infinity : clamp_probability(p) / selection_tau;
+  };
+  std::map<std::size_t, double> smallest;  // member -> its smallest scaled p
+  for (std::size_t i = 0; i < p_values.size(); ++i) {
+    const auto [it, inserted] = smallest.emplace(member[i], scaled(i));
+    if (!inserted) {
+      it->second = std::min(it->second, scaled(i));
+    }
+  }
+  std::vector<std::pair<double, std::size_t>> order;  // (smallest p, member)
+  for (const auto& [m, p] : smallest) {
+    if (std::isfinite(p)) {
+      order.emplace_back(p, m);
+    }
+  }
+  std::sort(order.begin(), order.end());
+  const double members = to_double(order.size());
+  std::map<std::size_t, std::pair<double, double>> step;  // member -> (running before, factor)
+  double running = 0.0;
+  for (std::size_t rank = 0; rank < order.size(); ++rank) {
+    const double factor = members - to_double(rank);
+    step[order[rank].second] = {running, factor};
+    running = std::max(running, std::min(1.0, factor * order[rank].first));
+  }
+  std::vector<double> adjusted(p_values.size(), 1.0);
+  for (std::size_t i = 0; i < p_values.size(); ++i) {
+    const auto it = step.find(member[i]);
+    if (it == step.end() || !std::isfinite(scaled(i))) {
+      continue;
+    }
+    adjusted[i] = std::max(it->second.first, std::min(1.0, it->second.second * scaled(i)));
   }
   return adjusted;
 }

@@ -280,11 +280,77 @@ TEST(Statistics, SameJobStudentTMatchesHandComputation) {
   EXPECT_NEAR(r.shift_ci.lower, 0.10 - half, 1e-12);
   EXPECT_NEAR(r.shift_ci.upper, 0.10 + half, 1e-12);
   EXPECT_EQ(r.verdict, ps::Outcome::fail);
-  // Fewer than 8 values on a side: the exact rank test decides.
+  // Any size from 2 per side: the t test decides (a rank test of 5 vs 5 could never go below
+  // 1/252).
   const std::vector<double> five(base_logs.begin(), base_logs.begin() + 5);
   const std::vector<double> five_slow(cand_logs.begin(), cand_logs.begin() + 5);
   EXPECT_EQ(ps::compare_same_job(exp_of(five), exp_of(five_slow), options).method,
-            ps::Method::exact_rank);
+            ps::Method::screened_t);
+}
+
+TEST(Statistics, ModeratedVarianceMatchesHandComputation) {
+  // Three values a side, pooled sum of squares 0.0008 + 0.0008 over 4 df; a prior of 20 df at
+  // variance 1e-4: s~^2 = (20 * 1e-4 + 1.6e-3) / 24 = 1.5e-4, t with 24 df.
+  const std::vector<double> base_logs = {-0.02, 0.0, 0.02};
+  const std::vector<double> cand_logs = {0.28, 0.30, 0.32};
+  ps::ComparisonOptions options;
+  options.margin = 0.10;
+  options.confidence = 0.95;
+  options.prior = ps::VariancePrior{20.0, 1e-4};
+  const ps::ComparisonResult r =
+      ps::compare_moderated(exp_of(base_logs), exp_of(cand_logs), options);
+  EXPECT_EQ(r.method, ps::Method::moderated_t);
+  EXPECT_DOUBLE_EQ(r.df, 24.0);
+  const double variance = (20.0 * 1e-4 + 1.6e-3) / 24.0;
+  const double se = std::sqrt(variance * (2.0 / 3.0));
+  EXPECT_NEAR(r.standard_error, se, 1e-12);
+  EXPECT_NEAR(r.shift, 0.30, 1e-12);
+  const boost::math::students_t_distribution<double> t24(24.0);
+  EXPECT_NEAR(r.p_worse,
+              boost::math::cdf(boost::math::complement(t24, (0.30 - std::log(1.10)) / se)), 1e-12);
+  // One value a side and no prior: nothing is known about the noise.
+  options.prior = {};
+  const ps::ComparisonResult single = ps::compare_moderated({100.0}, {130.0}, options);
+  EXPECT_EQ(single.verdict, ps::Outcome::insufficient);
+  EXPECT_DOUBLE_EQ(single.df, 0.0);
+  EXPECT_DOUBLE_EQ(single.p_worse, 1.0);
+  // With a prior, one value a side borrows its degrees of freedom.
+  options.prior = ps::VariancePrior{40.0, 1e-4};
+  const ps::ComparisonResult borrowed = ps::compare_moderated({100.0}, {130.0}, options);
+  EXPECT_DOUBLE_EQ(borrowed.df, 40.0);
+  EXPECT_EQ(borrowed.verdict, ps::Outcome::fail);
+}
+
+TEST(Statistics, VariancePriorRecoversACommonVariance) {
+  // Variances drawn as s0^2 * chi2(d) / d with s0^2 = 4e-4, d = 4: the fit finds s0^2 within 15 %
+  // and a large prior df (the variances are homogeneous); heterogeneous variances give a small df.
+  std::mt19937_64 engine(11);
+  std::chi_squared_distribution<double> chi2(4.0);
+  std::vector<ps::SampleVariance> homogeneous;
+  std::vector<ps::SampleVariance> mixed;
+  for (int i = 0; i < 2000; ++i) {
+    const double draw = chi2(engine) / 4.0;
+    homogeneous.push_back({4e-4 * draw, 4.0});
+    mixed.push_back({(i % 2 == 0 ? 1e-6 : 1e-2) * draw, 4.0});
+  }
+  const ps::VariancePrior fitted = ps::fit_variance_prior(homogeneous);
+  EXPECT_NEAR(fitted.variance, 4e-4, 0.15 * 4e-4);
+  EXPECT_GT(fitted.df, 50.0);
+  EXPECT_LE(fitted.df, 8000.0);  // never more than the total df it came from
+  EXPECT_LT(ps::fit_variance_prior(mixed).df, 2.0);
+  EXPECT_DOUBLE_EQ(ps::fit_variance_prior({{1e-4, 4.0}, {2e-4, 4.0}}).df, 0.0);  // too few
+}
+
+TEST(Statistics, HolmOverMembersCountsEachMemberOnce) {
+  // Comparisons 0 and 1 are one member (a time and the rate derived from it), 2 is another.
+  const std::vector<double> p = {0.01, 0.02, 0.5};
+  const std::vector<double> adjusted = ps::holm_adjust_members(p, {0, 0, 1});
+  EXPECT_DOUBLE_EQ(adjusted[0], 0.02);  // 2 members, not 3
+  EXPECT_DOUBLE_EQ(adjusted[1], 0.04);
+  EXPECT_DOUBLE_EQ(adjusted[2], 0.5);
+  // Every comparison its own member: plain Holm.
+  const std::vector<double> plain = ps::holm_adjust_members(p, {0, 1, 2});
+  EXPECT_EQ(plain, ps::holm_adjust(p));
 }
 
 TEST(Statistics, SameJobScreensASlowOutlierAndFallsBackWithoutSpread) {
@@ -304,10 +370,10 @@ TEST(Statistics, SameJobScreensASlowOutlierAndFallsBackWithoutSpread) {
   options.same_job_screen_k = 0.0;
   const ps::ComparisonResult raw = ps::compare_same_job(base, cand, options);
   EXPECT_GT(raw.p_worse, 1e3 * screened.p_worse);  // the outlier inflates the variance
-  // Identical values within each side: no spread to estimate, the rank test decides.
+  // Identical values within each side: no spread anywhere, the sign of the change decides.
   const ps::ComparisonResult flat =
       ps::compare_same_job(std::vector<double>(8, 50.0), std::vector<double>(8, 60.0), options);
-  EXPECT_EQ(flat.method, ps::Method::normal_rank);
+  EXPECT_DOUBLE_EQ(flat.standard_error, 0.0);
   EXPECT_EQ(flat.verdict, ps::Outcome::fail);
 }
 
