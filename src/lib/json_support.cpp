@@ -258,18 +258,6 @@ std::string describe(const boost::json::value& value) {
   return "a value";
 }
 
-std::string format_number(double value) {
-  if (std::isnan(value)) {
-    return "NaN";
-  }
-  if (std::isinf(value)) {
-    return value > 0 ? "Infinity" : "-Infinity";
-  }
-  char buffer[64];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, ec == std::errc() ? end : buffer);
-}
-
 }  // namespace perfgate::detail
 
 namespace perfgate::detail {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <perfgate/diagnostics.hpp>
+#include <perfgate/number_format.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -74,7 +75,7 @@ std::size_t line_of_offset(std::string_view text, std::size_t offset);
 std::string describe(const boost::json::value& value);
 
 // A double as the shortest text that reads back the same, independent of the locale.
-std::string format_number(double value);
+using perfgate::format_number;
 
 }  // namespace perfgate::detail
 
