@@ -4,8 +4,12 @@
 //   perfgate_test_edit IN OUT BENCHMARK scale FACTOR   times x FACTOR, rates / FACTOR
 //   perfgate_test_edit IN OUT BENCHMARK remove         drop every row of the benchmark
 //   perfgate_test_edit IN OUT BENCHMARK error          mark its rows error_occurred
+//   perfgate_test_edit --mkfifo PATH                   make a FIFO (named pipe) at PATH
 #include <boost/json.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +18,10 @@
 namespace json = boost::json;
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--mkfifo") {
+    std::remove(argv[2]);
+    return ::mkfifo(argv[2], 0600) == 0 ? 0 : 2;
+  }
   if (argc < 5) {
     std::cerr << "usage: perfgate_test_edit IN OUT BENCHMARK scale FACTOR|remove|error\n";
     return 2;

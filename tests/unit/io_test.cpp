@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -41,6 +47,77 @@ TEST_F(Io, MissingEmptyAndDirectoryAreErrors) {
                     "before writing its results leaves an empty file\n");
   EXPECT_EQ(format_diagnostics(read_text_file(m_dir.string()).error()),
             m_dir.string() + ": error: expected a file, found a directory\n");
+}
+
+TEST_F(Io, FifoIsRefusedWithoutWaitingForAWriter) {
+  const std::string fifo = (m_dir / "results.json").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  const auto text = read_text_file(fifo);
+  ASSERT_FALSE(text.has_value());
+  EXPECT_EQ(format_diagnostics(text.error()),
+            fifo + ": error: expected a regular file, found a FIFO (named pipe)\n"
+                   "  hint: perfgate reads whole files: write the results to a file first and "
+                   "pass its path\n");
+}
+
+TEST_F(Io, DevicesAreRefusedBeforeAnyByteIsRead) {
+  // /dev/zero never ends: reading it would grow memory without limit.
+  const auto text = read_text_file("/dev/zero");
+  ASSERT_FALSE(text.has_value());
+  EXPECT_EQ(format_diagnostics(text.error()),
+            "/dev/zero: error: expected a regular file, found a character device\n"
+            "  hint: perfgate reads whole files: write the results to a file first and pass its "
+            "path\n");
+  // Through a symbolic link too: the type is that of the file the link names.
+  fs::create_symlink("/dev/zero", m_dir / "link.json");
+  const std::string link = (m_dir / "link.json").string();
+  EXPECT_EQ(format_diagnostic(read_text_file(link).error().items().front()),
+            link + ": error: expected a regular file, found a character device\n"
+                   "  hint: perfgate reads whole files: write the results to a file first and "
+                   "pass its path\n");
+}
+
+TEST_F(Io, FileAboveTheLimitIsRefused) {
+  const std::string path = (m_dir / "big.json").string();
+  std::ofstream(path) << std::string(11, 'x');
+  EXPECT_EQ(format_diagnostics(read_text_file(path, 10).error()),
+            path + ": error: file is too large: 11 bytes, the limit is 10 bytes\n"
+                   "  hint: a results file, baseline or policy is far smaller: is this the right "
+                   "file?\n");
+  ASSERT_TRUE(read_text_file(path, 11).has_value());
+  EXPECT_EQ(*read_text_file(path, 11), std::string(11, 'x'));
+}
+
+TEST_F(Io, DefaultLimitIsOneGibibyteAndIsCheckedBeforeReading) {
+  EXPECT_EQ(k_max_text_file_size, std::uint64_t{1} << 30);
+  // A sparse file one byte over the limit: refused from its size, without reading 1 GiB.
+  const std::string path = (m_dir / "huge.json").string();
+  std::ofstream(path).close();
+  fs::resize_file(path, k_max_text_file_size + 1);
+  EXPECT_EQ(format_diagnostics(read_text_file(path).error()),
+            path + ": error: file is too large: 1073741825 bytes, the limit is 1 GiB "
+                   "(1073741824 bytes)\n"
+                   "  hint: a results file, baseline or policy is far smaller: is this the right "
+                   "file?\n");
+}
+
+TEST_F(Io, FilesThatSayTheirSizeIsZeroAreReadToTheEnd) {
+  // Files under /proc report size 0 and still have contents.
+  const auto text = read_text_file("/proc/self/status");
+  ASSERT_TRUE(text.has_value());
+  EXPECT_NE(text->find("Name:"), std::string::npos);
+  EXPECT_FALSE(read_text_file("/proc/self/status", 8).has_value());
+}
+
+TEST_F(Io, UnreadableFileSaysWhy) {
+  if (::geteuid() == 0) {
+    GTEST_SKIP() << "root reads every file";
+  }
+  const std::string path = (m_dir / "secret.json").string();
+  std::ofstream(path) << "{}";
+  fs::permissions(path, fs::perms::none);
+  EXPECT_EQ(format_diagnostics(read_text_file(path).error()),
+            path + ": error: cannot open file: Permission denied\n");
 }
 
 TEST_F(Io, WritesAtomicallyAndCreatesFolders) {
