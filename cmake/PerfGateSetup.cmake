@@ -16,6 +16,8 @@ set(_perfgate_packages
   libboost-json1.81-dev
   libboost1.81-dev
   libcli11-dev
+  libre2-dev
+  pkgconf
   valgrind
 )
 

@@ -41,7 +41,7 @@ enum class OnInconclusive { inconclusive, warn };
 struct Rule {
   std::string id;               // stable name used in reports; defaults to "<metric>-<kind>"
   std::string description;      // optional words from the policy author
-  std::string benchmarks = ".*";  // ECMAScript regex, must match the whole benchmark name
+  std::string benchmarks = ".*";  // RE2 pattern (NamePattern), must match the whole name
   std::string metric;           // exact metric name ("real_time", "counter:errors"); empty for min_repetitions
   Statistic statistic = Statistic::median;
   RuleKind kind = RuleKind::relative;

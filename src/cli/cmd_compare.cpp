@@ -30,7 +30,7 @@ struct CompareOptions {
 void add_report_options(CLI::App& app, CompareOptions& options) {
   app.add_option("--policy", options.policy, "Policy file (gates/*.json)")->check(CLI::ExistingFile);
   app.add_option("--benchmarks", options.benchmarks,
-                 "Only benchmarks whose whole name matches this ECMAScript regex, on both sides");
+                 "Only benchmarks whose whole name matches this RE2 pattern, on both sides");
   app.add_option("--format", options.report.format,
                  "What to print: text, json, csv, markdown, junit, html or ctest")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <perfgate/io.hpp>
 #include <perfgate/parse.hpp>
+#include <perfgate/pattern.hpp>
 #include <perfgate/version.hpp>
 
 #include <unistd.h>
@@ -11,7 +12,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
-#include <regex>
 #include <sstream>
 
 namespace perfgate::cli {
@@ -62,17 +62,16 @@ std::optional<std::map<std::string, std::string>> load_context(const std::string
 }
 
 bool retain_benchmarks(RunSet& runs, const std::string& pattern) {
-  std::regex regex;
-  try {
-    regex = std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    std::cerr << "perfgate: error: --benchmarks: invalid regular expression \"" << pattern
-              << "\": " << e.what() << '\n';
+  const auto compiled = NamePattern::compile(pattern);
+  if (!compiled) {
+    const Diagnostic problem = compiled.error().items().front();  // error() is a copy
+    std::cerr << "perfgate: error: --benchmarks: " << problem.message << "\n  hint: " << problem.hint
+              << '\n';
     return false;
   }
   runs.benchmarks.erase(std::remove_if(runs.benchmarks.begin(), runs.benchmarks.end(),
                                        [&](const Benchmark& b) {
-                                         return !std::regex_match(b.name, regex);
+                                         return !compiled->full_match(b.name);
                                        }),
                         runs.benchmarks.end());
   return true;

@@ -29,7 +29,8 @@ void apply_context(RunSet& runs, const std::map<std::string, std::string>& conte
 bool fingerprint_matches(const RunSet& baseline, const RunSet& candidate,
                          const std::string& baseline_path);
 
-// Keeps only the benchmarks whose whole name matches `pattern` (ECMAScript). False on a bad regex.
+// Keeps only the benchmarks whose whole name matches `pattern` (RE2 syntax, docs/policy.md).
+// False, after saying why, on a bad pattern.
 bool retain_benchmarks(RunSet& runs, const std::string& pattern);
 
 // The values of the environment variables the policy's rules name.

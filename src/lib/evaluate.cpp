@@ -1,13 +1,13 @@
 // The decision step: policy x baseline x candidate -> one Decision per benchmark x metric x rule.
 // Pure: everything it needs comes in through its arguments.
 #include <perfgate/evaluate.hpp>
+#include <perfgate/pattern.hpp>
 #include <perfgate/statistics.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
-#include <regex>
 #include <unordered_map>
 
 namespace perfgate {
@@ -227,7 +227,8 @@ class Evaluator {
       : m_policy(policy), m_options(options) {
     for (const auto& rule : policy.rules) {
       m_match_all.push_back(rule.benchmarks == ".*");
-      m_patterns.emplace_back(rule.benchmarks, std::regex::ECMAScript | std::regex::optimize);
+      // parse_policy() checked the pattern: one that does not compile is a broken invariant.
+      m_patterns.push_back(NamePattern::compile(rule.benchmarks).value());
     }
   }
 
@@ -385,7 +386,7 @@ class Evaluator {
     }
     for (std::size_t i = 0; i < m_policy.rules.size(); ++i) {
       const Rule& rule = m_policy.rules[i];
-      if (!m_match_all[i] && !std::regex_match(cand.name, m_patterns[i])) {
+      if (!m_match_all[i] && !m_patterns[i].full_match(cand.name)) {
         continue;
       }
       if (rule.kind == RuleKind::min_repetitions) {
@@ -1169,7 +1170,7 @@ class Evaluator {
   const EvaluateOptions& m_options;
   std::vector<std::string> m_ungated;
   std::size_t m_compared = 0;
-  std::vector<std::regex> m_patterns;
+  std::vector<NamePattern> m_patterns;
   std::vector<bool> m_match_all;  // ".*": skip the regex engine on the hot path
   std::vector<Decision> m_decisions;
   std::vector<StatisticalCase> m_cases;

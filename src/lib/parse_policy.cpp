@@ -1,11 +1,12 @@
 // Reader for perfgate policy files ("perfgate.policy/1"; docs/policy.md).
 #include <perfgate/parse.hpp>
+#include <perfgate/pattern.hpp>
 
 #include "json_support.hpp"
 
 #include <boost/json.hpp>
 
-#include <regex>
+#include <algorithm>
 #include <set>
 
 namespace perfgate {
@@ -13,6 +14,18 @@ namespace perfgate {
 namespace {
 
 namespace json = boost::json;
+
+// [A-Za-z_][A-Za-z0-9_]*: what a shell accepts as an environment variable name.
+bool is_identifier(std::string_view name) {
+  const auto letter = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (name.empty() || !letter(name.front())) {
+    return false;
+  }
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) { return letter(c) || digit(c); });
+}
 
 std::string joined(const std::vector<std::string_view>& names) {
   std::string out;
@@ -93,13 +106,9 @@ class PolicyReader {
     read_inconclusive_settings(object, pointer, rule);
     if (object.contains("benchmarks")) {
       rule.benchmarks = string_member(object, pointer, "benchmarks", true);
-      try {
-        const std::regex check(rule.benchmarks, std::regex::ECMAScript);
-        (void)check;
-      } catch (const std::regex_error& e) {
-        error(pointer + "/benchmarks",
-              "invalid regular expression \"" + rule.benchmarks + "\": " + e.what(),
-              "an ECMAScript regex that must match the whole benchmark name, e.g. \"BM_sort.*\"");
+      if (const auto pattern = NamePattern::compile(rule.benchmarks); !pattern) {
+        const Diagnostic problem = pattern.error().items().front();  // error() is a copy
+        error(pointer + "/benchmarks", problem.message, problem.hint);
       }
     }
     const std::string statistic = string_member(object, pointer, "statistic", false);
@@ -321,8 +330,7 @@ class PolicyReader {
 
   std::string env_name(const json::object& object, const std::string& pointer, const char* key) {
     std::string name = string_member(object, pointer, key, false);
-    static const std::regex valid("[A-Za-z_][A-Za-z0-9_]*");
-    if (!name.empty() && !std::regex_match(name, valid)) {
+    if (!name.empty() && !is_identifier(name)) {
       error(detail::pointer_append(pointer, key),
             "\"" + name + "\" is not an environment variable name");
     }

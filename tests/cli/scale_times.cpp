@@ -4,6 +4,7 @@
 //   perfgate_test_edit IN OUT BENCHMARK scale FACTOR   times x FACTOR, rates / FACTOR
 //   perfgate_test_edit IN OUT BENCHMARK remove         drop every row of the benchmark
 //   perfgate_test_edit IN OUT BENCHMARK error          mark its rows error_occurred
+//   perfgate_test_edit IN OUT BENCHMARK long-name N    rename it BENCHMARK/abab... of N characters
 //   perfgate_test_edit --mkfifo PATH                   make a FIFO (named pipe) at PATH
 #include <boost/json.hpp>
 
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
     return ::mkfifo(argv[2], 0600) == 0 ? 0 : 2;
   }
   if (argc < 5) {
-    std::cerr << "usage: perfgate_test_edit IN OUT BENCHMARK scale FACTOR|remove|error\n";
+    std::cerr << "usage: perfgate_test_edit IN OUT BENCHMARK scale FACTOR|remove|error|long-name N\n"
+                 "       perfgate_test_edit --mkfifo PATH\n";
     return 2;
   }
   const std::string benchmark = argv[3];
@@ -46,6 +48,19 @@ int main(int argc, char** argv) {
     }
     ++touched;
     if (action == "remove") {
+      continue;
+    }
+    if (action == "long-name") {
+      std::string long_name = benchmark + "/";
+      while (long_name.size() < std::stoul(argv[5])) {
+        long_name += "ab";
+      }
+      const std::string old_name(object.at("name").as_string());
+      object["name"] = long_name + old_name.substr(benchmark.size());  // keeps "_mean" etc.
+      if (object.contains("run_name")) {
+        object["run_name"] = long_name;
+      }
+      kept.push_back(row);
       continue;
     }
     if (action == "error") {

@@ -113,6 +113,30 @@ TEST(ParsePolicy, RejectsBadThresholdsAndReportsThemAll) {
       << errors;
 }
 
+TEST(ParsePolicy, BenchmarksPatternIsRe2AndLookaroundIsRejected) {
+  EXPECT_EQ(errors_of(R"({"schema": "perfgate.policy/1", "name": "t", "rules": [
+      {"metric": "real_time", "benchmarks": "(?!BM_slow).*", "relative": {"fail": "+5%"}}]})"),
+            "gates/p.json: error: /rules/0/benchmarks: invalid regular expression "
+            "\"(?!BM_slow).*\": invalid perl operator: (?!\n"
+            "  hint: RE2 syntax (docs/policy.md): Perl's without backreferences or lookaround, "
+            "matched against the whole benchmark name, e.g. \"BM_sort/.*\"\n");
+  const auto policy = parse_policy(R"({"schema": "perfgate.policy/1", "name": "t", "rules": [
+      {"metric": "real_time", "benchmarks": "BM_(sort|copy)/\\d+", "relative": {"fail": "+5%"}}]})",
+                                   "gates/p.json");
+  ASSERT_TRUE(policy.has_value()) << format_diagnostics(policy.error());
+  EXPECT_EQ(policy->rules[0].benchmarks, "BM_(sort|copy)/\\d+");
+}
+
+TEST(ParsePolicy, EnvironmentVariableNamesAreIdentifiers) {
+  EXPECT_EQ(errors_of(R"({"schema": "perfgate.policy/1", "name": "t", "rules": [
+      {"metric": "real_time", "absolute": {"fail": "< 5 ms", "env_fail": "9LIMIT"}},
+      {"metric": "real_time", "absolute": {"fail": "< 5 ms", "env_fail": "P95-MS"}}]})"),
+            "gates/p.json: error: /rules/0/absolute/env_fail: \"9LIMIT\" is not an environment "
+            "variable name\n"
+            "gates/p.json: error: /rules/1/absolute/env_fail: \"P95-MS\" is not an environment "
+            "variable name\n");
+}
+
 TEST(ParsePolicy, RejectsWrongSchemaAndEmptyRules) {
   EXPECT_EQ(errors_of(R"({"schema": "perfgate.policy/2", "name": "n", "rules": []})"),
             "gates/p.json: error: /schema: unsupported version \"perfgate.policy/2\": this "
