@@ -842,6 +842,13 @@ void GbenchReader::process_entry() {
     } else {
       named = named_metric_of(field.key);
     }
+    if (named && !field.value.is_number()) {
+      // Google Benchmark's own rate and memory fields are numbers; anything else would read as
+      // 0 ("max_bytes_used improved by 100%").
+      error(pointer_append(pointer(), field.key), field.line,
+            "expected a number, got " + describe(field.value));
+      continue;
+    }
     if (!named && !field.value.is_number()) {
       if (m_ignored_keys.size() < 8 && std::find(m_ignored_keys.begin(), m_ignored_keys.end(),
                                                  field.key) == m_ignored_keys.end()) {
@@ -1065,8 +1072,14 @@ void GbenchReader::process_entry() {
         }
       }
     }
-  } else if (slot(Key::big_o) != nullptr && slot(Key::time_unit) == nullptr) {
-    missing(Key::time_unit, " (the unit of the complexity coefficients)");
+  } else {
+    // Not used for a complexity entry, but a number all the same when present.
+    (void)get_integer(Key::iterations, 0);
+    (void)get_number(Key::real_time);
+    (void)get_number(Key::cpu_time);
+    if (slot(Key::big_o) != nullptr && slot(Key::time_unit) == nullptr) {
+      missing(Key::time_unit, " (the unit of the complexity coefficients)");
+    }
   }
 
   if (m_diagnostics.error_count() != errors_before) {

@@ -290,6 +290,51 @@ TEST(ParseGbench, RejectsWrongTypeWithPointerAndLine) {
             "number, got string \"fast\"\n");
 }
 
+TEST(ParseGbench, RejectsStringInRateAndMemoryFields) {
+  // Read as 0 before: a string max_bytes_used showed "improved by 100%" and passed.
+  EXPECT_EQ(errors_of(document({entry("BM_a", 0, 1, "1",
+                                      ",\n      \"items_per_second\": \"many\","
+                                      "\n      \"max_bytes_used\": \"lots\"")})),
+            "bm.json:25: error: /benchmarks/0/items_per_second: expected a number, got string "
+            "\"many\"\n"
+            "bm.json:26: error: /benchmarks/0/max_bytes_used: expected a number, got string "
+            "\"lots\"\n");
+}
+
+TEST(ParseGbench, RejectsNonNumberInEveryNumericBuiltInField) {
+  // Each built-in numeric field with a string, on an iteration entry, an aggregate entry and a
+  // complexity entry: always an error that names the field, never a silent 0.
+  const std::vector<std::string> fields{
+      "family_index",   "per_family_instance_index", "repetitions",
+      "repetition_index", "threads",                "iterations",
+      "real_time",      "cpu_time",                  "items_per_second",
+      "bytes_per_second", "allocs_per_iter",         "max_bytes_used",
+      "total_allocated_bytes", "net_heap_growth",    "cpu_coefficient",
+      "real_coefficient", "rms"};
+  for (const std::string& field : fields) {
+    for (const std::string& value : {std::string("\"12\""), std::string("null"),
+                                     std::string("true"), std::string("[1]")}) {
+      std::string text =
+          "{\"benchmarks\": [{\"name\": \"BM_x\", \"run_name\": \"BM_x\", \"run_type\": "
+          "\"iteration\", \"time_unit\": \"ns\"";
+      for (const std::string needed : {"iterations", "real_time", "cpu_time"}) {
+        text += needed == field ? "" : ", \"" + needed + "\": 1";
+      }
+      text += ", \"" + field + "\": " + value + "}]}";
+      const std::string errors = errors_of(text);
+      EXPECT_NE(errors.find("/benchmarks/0/" + field + ": expected a"), std::string::npos)
+          << field << ": " << value << "\n" << errors;
+    }
+  }
+  // The times of a complexity entry are not used, but they are numbers all the same.
+  EXPECT_EQ(errors_of("{\"benchmarks\": [{\"name\": \"BM_x_BigO\", \"run_name\": \"BM_x\",\n"
+                      "\"run_type\": \"aggregate\", \"aggregate_name\": \"BigO\",\n"
+                      "\"cpu_coefficient\": 1, \"real_coefficient\": 1, \"big_o\": \"N\",\n"
+                      "\"real_time\": \"slow\", \"time_unit\": \"ns\"}]}"),
+            "bm.json:4: error: /benchmarks/0/real_time: expected a number, got string "
+            "\"slow\"\n");
+}
+
 TEST(ParseGbench, ReportsEveryProblemUpToTheCap) {
   std::vector<std::string> entries;
   for (int i = 0; i < 25; ++i) {
