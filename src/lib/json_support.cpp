@@ -2,7 +2,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/json/stream_parser.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/value_stack.hpp>
 
 #include <algorithm>
 #include <array>
@@ -162,16 +164,103 @@ Diagnostic json_syntax_error(std::string_view text, const std::string& source, s
   return d;
 }
 
+double exact_double(std::string_view text, double fallback) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  // Out of range (1e400, 1e-400): Boost.JSON's infinity or zero is the right answer there.
+  return ec == std::errc() && end == text.data() + text.size() ? value : fallback;
+}
+
+namespace {
+// Boost.JSON's own DOM handler (boost::json::parser), except that doubles are converted from
+// the number's text with std::from_chars, which is correctly rounded; Boost.JSON 1.81's
+// conversion is not (1892649.0000000002 reads as 1892649).
+struct ExactHandler {
+  static constexpr std::size_t max_object_size = boost::json::object::max_size();
+  static constexpr std::size_t max_array_size = boost::json::array::max_size();
+  static constexpr std::size_t max_key_size = boost::json::string::max_size();
+  static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+  boost::json::value_stack stack;
+  std::string number;  // the parts of a number cut by the end of an input piece
+
+  using error_code = boost::system::error_code;
+  using string_view = boost::json::string_view;
+
+  bool on_document_begin(error_code& /*ec*/) { return true; }
+  bool on_document_end(error_code& /*ec*/) { return true; }
+  bool on_object_begin(error_code& /*ec*/) { return true; }
+  bool on_object_end(std::size_t n, error_code& /*ec*/) {
+    stack.push_object(n);
+    return true;
+  }
+  bool on_array_begin(error_code& /*ec*/) { return true; }
+  bool on_array_end(std::size_t n, error_code& /*ec*/) {
+    stack.push_array(n);
+    return true;
+  }
+  bool on_key_part(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_key(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    stack.push_key(s);
+    return true;
+  }
+  bool on_string_part(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_string(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    stack.push_string(s);
+    return true;
+  }
+  bool on_number_part(string_view s, error_code& /*ec*/) {
+    number.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, string_view /*s*/, error_code& /*ec*/) {
+    number.clear();
+    stack.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, string_view /*s*/, error_code& /*ec*/) {
+    number.clear();
+    stack.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, string_view s, error_code& /*ec*/) {
+    number.append(s.data(), s.size());
+    stack.push_double(exact_double(number, d));
+    number.clear();
+    return true;
+  }
+  bool on_bool(bool b, error_code& /*ec*/) {
+    stack.push_bool(b);
+    return true;
+  }
+  bool on_null(error_code& /*ec*/) {
+    stack.push_null();
+    return true;
+  }
+  bool on_comment_part(string_view /*s*/, error_code& /*ec*/) { return true; }
+  bool on_comment(string_view /*s*/, error_code& /*ec*/) { return true; }
+};
+}  // namespace
+
 std::optional<boost::json::value> parse_json(std::string_view text, const std::string& source,
                                              Diagnostics& diagnostics) {
-  boost::json::stream_parser parser;
+  boost::json::basic_parser<ExactHandler> parser(boost::json::parse_options{});
+  parser.handler().stack.reset();
   boost::system::error_code ec;
-  const std::size_t consumed = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) {
-    parser.finish(ec);
-  }
+  std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) {
-    ec = boost::json::error::extra_data;
+    // Only white space may follow the document.
+    const std::size_t rest = text.find_first_not_of(" \t\r\n", consumed);
+    if (rest != std::string_view::npos) {
+      consumed = rest;
+      ec = boost::json::error::extra_data;
+    }
   }
   if (ec) {
     const std::size_t offset = consumed;
@@ -182,7 +271,7 @@ std::optional<boost::json::value> parse_json(std::string_view text, const std::s
                                       offset >= text.size()));
     return std::nullopt;
   }
-  return parser.release();
+  return parser.handler().stack.release();
 }
 
 std::optional<double> number_of(const boost::json::value& value) {
@@ -242,7 +331,9 @@ std::string describe(const boost::json::value& value) {
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
     case boost::json::kind::double_:
-      return "number " + boost::json::serialize(value);
+      return "number " + (value.is_double() ? format_number(value.get_double())
+                          : value.is_int64() ? format_integer(value.get_int64())
+                                             : format_integer(value.get_uint64()));
     case boost::json::kind::string: {
       std::string text = boost::json::serialize(value);
       if (text.size() > 40) {

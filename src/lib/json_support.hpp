@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,16 @@ Diagnostic json_syntax_error(std::string_view text, const std::string& source, s
 // line and column and returns nullopt.
 std::optional<boost::json::value> parse_json(std::string_view text, const std::string& source,
                                              Diagnostics& diagnostics);
+
+// The largest thread count and repetition count the readers accept (Google Benchmark input and
+// baselines alike): far above any real run, far below what an int or an allocation can hold.
+inline constexpr std::int64_t k_max_threads = std::int64_t{1} << 20;
+inline constexpr std::int64_t k_max_repetitions = std::int64_t{1} << 20;
+
+// The double a JSON number's text denotes, correctly rounded (std::from_chars). Boost.JSON 1.81
+// converts inexactly (1892649.0000000002 reads as 1892649), so every reader converts from the
+// text; `fallback`, the parser's own value, is kept when the text is out of range (1e400).
+double exact_double(std::string_view text, double fallback);
 
 // A JSON number (or a protected NaN/Infinity) as double; nullopt for anything else.
 std::optional<double> number_of(const boost::json::value& value);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <unordered_set>
 
@@ -98,7 +99,8 @@ class BaselineReader {
     context.date = string_at(object, pointer, "date");
     context.host_name = string_at(object, pointer, "host_name");
     context.executable = string_at(object, pointer, "executable");
-    context.num_cpus = static_cast<int>(number_at(object, pointer, "num_cpus").value_or(0));
+    context.num_cpus = static_cast<int>(
+        integer_at(object, pointer, "num_cpus", 0, std::numeric_limits<int>::max()).value_or(0));
     context.mhz_per_cpu = number_at(object, pointer, "mhz_per_cpu").value_or(0);
     if (const auto* scaling = object.if_contains("cpu_scaling_enabled");
         scaling != nullptr && !scaling->is_null()) {
@@ -111,7 +113,8 @@ class BaselineReader {
     }
     context.library_version = string_at(object, pointer, "library_version");
     context.library_build_type = string_at(object, pointer, "library_build_type");
-    if (const auto version = number_at(object, pointer, "json_schema_version")) {
+    if (const auto version = integer_at(object, pointer, "json_schema_version", 0,
+                                        std::numeric_limits<int>::max())) {
       context.json_schema_version = static_cast<int>(*version);
     }
     if (const auto* extra = object_at(object, pointer, "extra")) {
@@ -145,9 +148,11 @@ class BaselineReader {
     if (benchmark.family.empty()) {
       benchmark.family = family_of(benchmark.name);
     }
-    benchmark.threads = static_cast<int>(number_at(object, pointer, "threads").value_or(1));
+    benchmark.threads = static_cast<int>(
+        integer_at(object, pointer, "threads", 1, detail::k_max_threads).value_or(1));
     benchmark.iterations =
-        static_cast<std::int64_t>(number_at(object, pointer, "iterations").value_or(0));
+        integer_at(object, pointer, "iterations", 0, std::numeric_limits<std::int64_t>::max())
+            .value_or(0);
     benchmark.time_unit = string_at(object, pointer, "time_unit");
     benchmark.label = string_at(object, pointer, "label");
     if (const auto* metrics = array_at(object, pointer, "metrics")) {
@@ -225,8 +230,12 @@ class BaselineReader {
       }
     }
     if (const auto* groups = array_at(object, pointer, "groups")) {
+      std::size_t index = 0;
       for (const auto& item : *groups) {
-        series.groups.push_back(static_cast<int>(detail::number_of(item).value_or(0)));
+        const auto group =
+            integer_in(item, detail::pointer_append(pointer + "/groups", index++), 0,
+                       std::numeric_limits<int>::max());
+        series.groups.push_back(static_cast<int>(group.value_or(0)));
       }
       if (!series.groups.empty() && series.groups.size() != series.samples.size()) {
         error(pointer + "/groups", "expected one group per sample (" +
@@ -236,7 +245,12 @@ class BaselineReader {
     }
     if (const auto* aggregates = object_at(object, pointer, "aggregates")) {
       for (const auto& entry : *aggregates) {
+        // null is how a non-finite aggregate is written; anything else must be a number.
         const auto value = detail::number_of(entry.value());
+        if (!value && !entry.value().is_null()) {
+          error(detail::pointer_append(pointer + "/aggregates", entry.key()),
+                "expected a number or null, got " + detail::describe(entry.value()));
+        }
         series.aggregates[std::string(entry.key())] =
             value.value_or(std::numeric_limits<double>::quiet_NaN());
       }
@@ -254,6 +268,39 @@ class BaselineReader {
     if (object.contains("note")) {
       series.note = string_at(object, pointer, "note");
     }
+  }
+
+  // A whole number from `minimum` to `maximum`: nullopt after an error for anything else, and
+  // nullopt without one when the key is absent or null. Never casts a value out of range
+  // (threads 1e300 or -5 once reached static_cast<int>).
+  std::optional<std::int64_t> integer_at(const json::object& object, const std::string& pointer,
+                                         const char* key, std::int64_t minimum,
+                                         std::int64_t maximum) {
+    const auto* value = object.if_contains(key);
+    if (value == nullptr || value->is_null()) {
+      return std::nullopt;
+    }
+    return integer_in(*value, detail::pointer_append(pointer, key), minimum, maximum);
+  }
+
+  std::optional<std::int64_t> integer_in(const json::value& value, const std::string& pointer,
+                                         std::int64_t minimum, std::int64_t maximum) {
+    std::optional<std::int64_t> integer;
+    if (value.is_int64()) {
+      integer = value.get_int64();
+    } else if (value.is_double()) {
+      const double number = value.get_double();
+      constexpr double k_int64_end = 9223372036854775808.0;  // 2^63
+      if (std::trunc(number) == number && number >= -k_int64_end && number < k_int64_end) {
+        integer = static_cast<std::int64_t>(number);
+      }
+    }
+    if (!integer || *integer < minimum || *integer > maximum) {
+      error(pointer, "expected an integer from " + std::to_string(minimum) + " to " +
+                         std::to_string(maximum) + ", got " + detail::describe(value));
+      return std::nullopt;
+    }
+    return integer;
   }
 
   std::string string_at(const json::object& object, const std::string& pointer, const char* key) {

@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,14 +64,25 @@ struct Value {
   }
 };
 
-// An integer, also when written as a number with an exponent or a zero fraction ("1e3", "2.0").
+// 2^63: the first double that no std::int64_t holds.
+constexpr double k_int64_end = 9223372036854775808.0;
+
+// A whole number, also when written with an exponent or a zero fraction ("1e3", "2.0"), however
+// large (1e300, 18446744073709551615).
+bool is_whole_number(const Value& value) {
+  return value.kind == Kind::integer || value.kind == Kind::unsigned_integer ||
+         (value.kind == Kind::number && std::isfinite(value.number) &&
+          std::trunc(value.number) == value.number);
+}
+
+// A whole number that a std::int64_t holds; nullopt for anything else. Never casts a value out
+// of range (undefined behaviour).
 std::optional<std::int64_t> integer_of(const Value& value) {
   switch (value.kind) {
     case Kind::integer:
       return value.integer;
     case Kind::number:
-      if (std::isfinite(value.number) && std::trunc(value.number) == value.number &&
-          std::fabs(value.number) < 9.0e15) {
+      if (is_whole_number(value) && value.number >= -k_int64_end && value.number < k_int64_end) {
         return static_cast<std::int64_t>(value.number);
       }
       return std::nullopt;
@@ -302,14 +314,32 @@ struct BenchmarkState {
   bool has_complexity_rms = false;
   std::optional<std::size_t> big_o_line;
   std::optional<std::size_t> rms_line;
-  // Line of each repetition_index seen (0: not seen; lines are 1-based, unknown is SIZE_MAX).
+  // Line of each repetition_index seen (0: not seen; lines are 1-based, unknown is SIZE_MAX):
+  // in a vector while the indexes are about as many as the rows read, and in a map beyond, so
+  // a file cannot make the reader allocate for repetitions it does not contain.
   std::vector<std::size_t> index_lines;
+  std::map<std::size_t, std::size_t> sparse_index_lines;
   std::vector<std::pair<std::string, std::optional<std::size_t>>> aggregate_lines;
   std::size_t metric_cursor = 0;  // where the next metric of an entry is most likely found
+
+  std::size_t& line_of_index(std::size_t index) {
+    if (const auto found = sparse_index_lines.find(index); found != sparse_index_lines.end()) {
+      return found->second;
+    }
+    if (index < index_lines.size()) {
+      return index_lines[index];
+    }
+    if (index < 4 * (iteration_rows + 16)) {
+      index_lines.resize(index + 1, 0);
+      return index_lines[index];
+    }
+    return sparse_index_lines[index];
+  }
 };
 
 constexpr std::size_t k_unknown_line = std::numeric_limits<std::size_t>::max();
-constexpr std::int64_t k_max_repetition_index = std::int64_t{1} << 20;
+using detail::k_max_repetitions;
+using detail::k_max_threads;
 
 std::string at_line(std::optional<std::size_t> line) {
   return line ? " (line " + std::to_string(*line) + ")" : std::string();
@@ -448,10 +478,13 @@ struct Handler {
     m_reader->on_key_part(view(s), true);
     return true;
   }
-  bool on_number_part(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) {
+  // A number cut by the end of a piece arrives in parts; the last part comes with its value.
+  bool on_number_part(boost::json::string_view s, boost::system::error_code& /*ec*/) {
+    m_number.append(s.data(), s.size());
     return true;
   }
   bool on_int64(std::int64_t i, boost::json::string_view s, boost::system::error_code& /*ec*/) {
+    m_number.clear();
     Value value;
     value.kind = Kind::integer;
     value.integer = i;
@@ -459,6 +492,7 @@ struct Handler {
     return true;
   }
   bool on_uint64(std::uint64_t u, boost::json::string_view s, boost::system::error_code& /*ec*/) {
+    m_number.clear();
     Value value;
     value.kind = Kind::unsigned_integer;
     value.unsigned_integer = u;
@@ -466,9 +500,16 @@ struct Handler {
     return true;
   }
   bool on_double(double d, boost::json::string_view s, boost::system::error_code& /*ec*/) {
+    // Boost.JSON 1.81's own conversion is not correctly rounded: convert the text exactly.
     Value value;
     value.kind = Kind::number;
-    value.number = d;
+    if (m_number.empty()) {
+      value.number = detail::exact_double(view(s), d);
+    } else {
+      m_number.append(s.data(), s.size());
+      value.number = detail::exact_double(m_number, d);
+      m_number.clear();
+    }
     m_reader->on_scalar(value, view(s));
     return true;
   }
@@ -492,6 +533,7 @@ struct Handler {
 
  private:
   GbenchReader* m_reader;
+  std::string m_number;  // the parts of a number read so far
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -901,17 +943,28 @@ void GbenchReader::process_entry() {
     }
     return field->value.boolean;
   };
-  const auto get_integer = [&](Key key, std::int64_t minimum) -> std::optional<std::int64_t> {
+  // A whole number from `minimum` to `maximum`; anything else is an error, never a cast.
+  const auto get_integer = [&](Key key, std::int64_t minimum,
+                               std::int64_t maximum = std::numeric_limits<std::int64_t>::max())
+      -> std::optional<std::int64_t> {
     const Field* field = slot(key);
     if (field == nullptr) {
       return std::nullopt;
     }
-    const std::optional<std::int64_t> value = integer_of(field->value);
-    if (!value || *value < minimum) {
+    const Value& value = field->value;
+    const bool below = (value.kind == Kind::integer && value.integer < minimum) ||
+                       (value.kind == Kind::number && value.number < static_cast<double>(minimum));
+    if (!is_whole_number(value) || below) {
       type_error(*field, minimum > 0 ? "a positive integer" : "a non-negative integer");
       return std::nullopt;
     }
-    return value;
+    const std::optional<std::int64_t> integer = integer_of(value);
+    if (!integer || *integer > maximum) {
+      type_error(*field, "an integer from " + std::to_string(minimum) + " to " +
+                             std::to_string(maximum));
+      return std::nullopt;
+    }
+    return integer;
   };
   const auto get_number = [&](Key key) -> std::optional<double> {
     const Field* field = slot(key);
@@ -950,15 +1003,13 @@ void GbenchReader::process_entry() {
   }
   (void)get_integer(Key::family_index, 0);
   (void)get_integer(Key::per_family_instance_index, 0);
-  const std::optional<std::int64_t> repetitions = get_integer(Key::repetitions, 0);
-  const std::optional<std::int64_t> repetition_index = get_integer(Key::repetition_index, 0);
+  const std::optional<std::int64_t> repetitions =
+      get_integer(Key::repetitions, 0, k_max_repetitions);
+  const std::optional<std::int64_t> repetition_index =
+      get_integer(Key::repetition_index, 0, k_max_repetitions - 1);
   int threads_field = 0;  // 0: no "threads" field (before 1.5)
-  if (const auto value = get_integer(Key::threads, 1)) {
-    if (*value > std::numeric_limits<int>::max()) {
-      type_error(*slot(Key::threads), "a thread count");
-    } else {
-      threads_field = static_cast<int>(*value);
-    }
+  if (const auto value = get_integer(Key::threads, 1, k_max_threads)) {
+    threads_field = static_cast<int>(*value);
   }
   const bool errored = get_bool(Key::error_occurred).value_or(false);
   const std::optional<std::string_view> error_message = get_string(Key::error_message);
@@ -1172,18 +1223,15 @@ void GbenchReader::process_entry() {
     if (repetition_index) {
       const std::int64_t limit = repetitions && *repetitions > 0 ? *repetitions
                                  : state.repetitions > 0          ? state.repetitions
-                                                                  : k_max_repetition_index;
+                                                                  : k_max_repetitions;
       if (*repetition_index >= limit) {
         error(field_pointer(*slot(Key::repetition_index)), slot(Key::repetition_index)->line,
               "repetition_index " + std::to_string(*repetition_index) +
                   " is out of range for " + std::to_string(limit) + " repetitions of " + quoted());
       } else {
-        const auto at = static_cast<std::size_t>(*repetition_index);
-        if (state.index_lines.size() <= at) {
-          state.index_lines.resize(at + 1, 0);
-        }
-        if (state.index_lines[at] != 0) {
-          const std::size_t first = state.index_lines[at];
+        std::size_t& seen_line = state.line_of_index(static_cast<std::size_t>(*repetition_index));
+        if (seen_line != 0) {
+          const std::size_t first = seen_line;
           error(field_pointer(*slot(Key::repetition_index)), slot(Key::repetition_index)->line,
                 "repetition " + std::to_string(*repetition_index) + " of " + quoted() +
                     " appears twice" +
@@ -1191,7 +1239,7 @@ void GbenchReader::process_entry() {
                                              : std::string()),
                 "were two result files concatenated?");
         } else {
-          state.index_lines[at] = entry_line.value_or(k_unknown_line);
+          seen_line = entry_line.value_or(k_unknown_line);
         }
       }
     } else if (state.iteration_rows > 0 &&
@@ -1273,7 +1321,9 @@ void GbenchReader::process_entry() {
       added.unit = "B";
     }
     if (kind == EntryKind::iteration) {
-      added.samples.reserve(state.repetitions > 0 ? static_cast<std::size_t>(state.repetitions) : 1U);
+      // What the file claims, within reason: the samples are what its rows hold.
+      added.samples.reserve(
+          static_cast<std::size_t>(std::clamp<std::int64_t>(state.repetitions, 1, 64)));
     }
     state.metric_cursor = all.size();
     return added;

@@ -65,7 +65,7 @@ TEST(Baseline, RejectsUnknownKeysNegativeTimesAndDuplicates) {
             "  hint: did you mean \"suite\"?\n"
             "b.json: error: missing \"suite\"\n"
             "b.json: error: /benchmarks/0/metrics/0/samples/1: expected a time of 0 ns or more, "
-            "got number -1.5102E3\n"
+            "got number -1510.2\n"
             "b.json: error: /benchmarks/0/metrics/0/groups: expected one group per sample (2), "
             "got 3\n");
 }

@@ -335,6 +335,64 @@ TEST(ParseGbench, RejectsNonNumberInEveryNumericBuiltInField) {
             "\"slow\"\n");
 }
 
+TEST(ParseGbench, ReadsNumbersExactly) {
+  // Boost.JSON 1.81's own conversion is not correctly rounded: 1892649.0000000002 read as 1892649.
+  const RunSet run_set = parsed(document({entry("BM_a", 0, 1, "1892649.0000000002",
+                                                ",\n      \"ratio\": 2.2250738585072011e-308")}));
+  const Benchmark& benchmark = run_set.benchmarks.at(0);
+  EXPECT_EQ(benchmark.find("real_time")->samples.at(0), 1892649.0000000002);
+  EXPECT_NE(benchmark.find("real_time")->samples.at(0), 1892649.0);
+  EXPECT_EQ(benchmark.find("counter:ratio")->samples.at(0), 2.2250738585072011e-308);
+}
+
+TEST(ParseGbench, RejectsHugeOrNegativeCountsBeforeUsingThem) {
+  // Found by fuzzing: these reached casts and allocations unchecked.
+  const auto errors = [](const std::string& fields) {
+    return errors_of("{\"benchmarks\": [{\"name\": \"BM_x\", \"run_name\": \"BM_x\", "
+                     "\"run_type\": \"iteration\", \"real_time\": 1, \"cpu_time\": 1, "
+                     "\"time_unit\": \"ns\", " +
+                     fields + "}]}");
+  };
+  EXPECT_EQ(errors("\"iterations\": 1, \"threads\": 1e300"),
+            "bm.json:1: error: /benchmarks/0/threads: expected an integer from 1 to 1048576, got "
+            "number 1e+300\n");
+  EXPECT_EQ(errors("\"iterations\": 1, \"threads\": -5"),
+            "bm.json:1: error: /benchmarks/0/threads: expected a positive integer, got number -5\n");
+  EXPECT_EQ(errors("\"iterations\": 1, \"repetitions\": 1e15, \"repetition_index\": 0"),
+            "bm.json:1: error: /benchmarks/0/repetitions: expected an integer from 0 to 1048576, "
+            "got number 1e+15\n");
+  EXPECT_EQ(errors("\"iterations\": 1, \"repetition_index\": 1e300"),
+            "bm.json:1: error: /benchmarks/0/repetition_index: expected an integer from 0 to "
+            "1048575, got number 1e+300\n");
+  EXPECT_EQ(errors("\"iterations\": 1e300"),
+            "bm.json:1: error: /benchmarks/0/iterations: expected an integer from 1 to "
+            "9223372036854775807, got number 1e+300\n");
+  EXPECT_EQ(errors("\"iterations\": 18446744073709551615"),
+            "bm.json:1: error: /benchmarks/0/iterations: expected an integer from 1 to "
+            "9223372036854775807, got number 18446744073709551615\n");
+  EXPECT_EQ(errors("\"iterations\": -1e300"),
+            "bm.json:1: error: /benchmarks/0/iterations: expected a positive integer, got number "
+            "-1e+300\n");
+}
+
+TEST(ParseGbench, RepetitionIndexesFarBeyondTheRowsAllocateNothing) {
+  // Each benchmark claims 2^20 repetitions and shows only the last: a reader that sized a table
+  // by the index would need 8 MiB per benchmark, 16 GiB here.
+  std::vector<std::string> entries;
+  for (int i = 0; i < 2000; ++i) {
+    std::string row = entry("BM_" + std::to_string(i), 1048575, 1048576, "1");
+    entries.push_back(row);
+  }
+  const RunSet run_set = parsed(document(entries));
+  EXPECT_EQ(run_set.benchmarks.size(), 2000U);
+  // Duplicates are still found among sparse indexes.
+  EXPECT_EQ(errors_of(document({entry("BM_a", 900000, 1048576, "1"),
+                                entry("BM_a", 900000, 1048576, "1")})),
+            "bm.json:33: error: /benchmarks/1/repetition_index: repetition 900000 of \"BM_a\" "
+            "appears twice (first on line 12)\n"
+            "  hint: were two result files concatenated?\n");
+}
+
 TEST(ParseGbench, ReportsEveryProblemUpToTheCap) {
   std::vector<std::string> entries;
   for (int i = 0; i < 25; ++i) {
