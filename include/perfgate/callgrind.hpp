@@ -16,6 +16,7 @@
 #include <perfgate/model.hpp>
 #include <perfgate/result.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -32,6 +33,26 @@ inline constexpr std::string_view k_zero_at_start = "benchmark::State::StartKeep
 inline constexpr std::string_view k_zero_at_resume = "benchmark::State::ResumeTiming()";
 inline constexpr std::string_view k_dump_at_finish = "benchmark::State::FinishKeepRunning()";
 inline constexpr std::string_view k_dump_at_pause = "benchmark::State::PauseTiming()";
+
+// The pinned host (docs/lanes.md): what `perfgate measure instructions` fixes about the machine the
+// benchmark sees, so that its heap and stack are laid out the same on every host of a toolchain
+// class (glibc's memcpy, memcmp and memset count differently at other offsets). Recorded as
+// `pinned_host` in the results' context and part of the instructions lane's fingerprint, so counts
+// measured under another scheme, or with the stack left unpinned, are never compared.
+inline constexpr std::string_view k_pinned_host =
+    "perfgate-1: /proc/cpuinfo, /sys/devices/system/cpu/cpu*, host name, CPU count, stdout "
+    "buffer, TZ=UTC0, stack as with 32 auxv entries";
+// The pinned host's stack. Valgrind copies the kernel's auxiliary vector (16 bytes an entry) onto
+// the program's initial stack, and kernels add entries (Linux 6.3 added two), which moves every
+// buffer on the stack. PERFGATE_STACK_PAD carries 16 bytes for each entry this kernel has fewer
+// than k_auxv_slots, so the program's stack starts at the same address on every kernel.
+inline constexpr std::size_t k_auxv_slots = 32;
+// The value of PERFGATE_STACK_PAD on a kernel with `auxv_entries` entries; nullopt when it has
+// more than k_auxv_slots (the stack cannot be pinned).
+std::optional<std::string> stack_padding(std::size_t auxv_entries);
+// k_pinned_host, or what it is instead when the stack cannot be pinned (a kernel with more than
+// k_auxv_slots entries, or nullopt: the count is unknown).
+std::string pinned_host_of(std::optional<std::size_t> auxv_entries);
 
 // What ended a dump: the end of a timed run, a PauseTiming() call, or anything else (a dump at
 // program exit, a dump requested by a client request).

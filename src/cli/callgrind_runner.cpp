@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -326,14 +327,14 @@ std::optional<Staged> stage_executable(const std::string& executable, const std:
     return std::nullopt;
   }
   const fs::path run_dir(run_template);
+  constexpr auto k_executable = fs::perms::owner_all | fs::perms::group_read |
+                                fs::perms::group_exec | fs::perms::others_read |
+                                fs::perms::others_exec;
   const fs::path target = run_dir / "bench";
   const fs::path temporary = run_dir / "bench.tmp";
   fs::copy_file(executable, temporary, fs::copy_options::overwrite_existing, ec);
   if (!ec) {
-    fs::permissions(temporary, fs::perms::owner_all | fs::perms::group_read |
-                                   fs::perms::group_exec | fs::perms::others_read |
-                                   fs::perms::others_exec,
-                    ec);
+    fs::permissions(temporary, k_executable, ec);
   }
   if (!ec) {
     fs::rename(temporary, target, ec);
@@ -343,7 +344,61 @@ std::optional<Staged> stage_executable(const std::string& executable, const std:
     fs::remove_all(run_dir, ec);
     return std::nullopt;
   }
-  return Staged{run_dir.string(), "./bench"};
+  // The pinned-host library, at a path of fixed length too (it ends up in LD_PRELOAD, on the
+  // program's stack).
+  const fs::path preload = run_dir / "pinned_host.so";
+  const std::string_view library = pinned_host_library();
+  bool written = false;
+  {
+    std::ofstream out(preload, std::ios::binary);
+    out.write(library.data(), static_cast<std::streamsize>(library.size()));
+    written = static_cast<bool>(out.flush());
+  }
+  if (written) {
+    fs::permissions(preload, k_executable, ec);
+  }
+  if (!written || ec) {
+    error = "cannot write the pinned-host library to '" + preload.string() + "'";
+    fs::remove_all(run_dir, ec);
+    return std::nullopt;
+  }
+  return Staged{run_dir.string(), "./bench", preload.string()};
+}
+
+std::vector<std::string> pinned_host_environment(const Staged& staged, std::size_t auxv_entries,
+                                                 const std::vector<std::string>& extra) {
+  std::string preload = "LD_PRELOAD=" + staged.preload;
+  std::vector<std::string> environment;
+  for (const std::string& entry : extra) {
+    if (entry.rfind("LD_PRELOAD=", 0) == 0) {
+      preload += ":" + entry.substr(11);  // the caller's preloads come after the pinned host
+    } else {
+      environment.push_back(entry);
+    }
+  }
+  std::vector<std::string> pinned{preload, "TZ=UTC0"};
+  if (const auto padding = callgrind::stack_padding(auxv_entries)) {
+    pinned.push_back("PERFGATE_STACK_PAD=" + *padding);
+  }
+  // The caller's entries come last, so an explicit --env TZ=... still wins.
+  pinned.insert(pinned.end(), environment.begin(), environment.end());
+  return pinned;
+}
+
+std::optional<std::size_t> host_auxv_entries() {
+  const auto text = slurp("/proc/self/auxv");
+  if (!text || text->size() % 16 != 0) {
+    return std::nullopt;
+  }
+  // (type, value) pairs of 64-bit words, ended by type 0 (AT_NULL).
+  for (std::size_t at = 0; at + 16 <= text->size(); at += 16) {
+    std::uint64_t type = 0;
+    std::memcpy(&type, text->data() + at, sizeof(type));
+    if (type == 0) {
+      return at / 16;
+    }
+  }
+  return std::nullopt;
 }
 
 void remove_staged(const Staged& staged) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfgate::cli {
@@ -25,10 +26,28 @@ std::vector<std::string> pinned_environment(const std::vector<std::string>& extr
 struct Staged {
   std::string directory;  // the working directory of every run; holds the copy
   std::string program;    // what is executed, relative to `directory`: "./bench"
+  std::string preload;    // the pinned-host library in `directory` (absolute path)
 };
 
+// The bytes of the pinned-host library (src/preload/pinned_host.cpp), built into perfgate.
+std::string_view pinned_host_library();
+
+// The entries that give a staged benchmark the pinned host (docs/lanes.md, "A pinned host"),
+// followed by `extra` (--env): LD_PRELOAD of the pinned-host library (an LD_PRELOAD in `extra` is
+// kept after it), TZ=UTC0 (no /etc/localtime), and PERFGATE_STACK_PAD, which fills the initial
+// stack up to the size it has on a kernel with callgrind::k_auxv_slots auxiliary-vector entries
+// (`auxv_entries` is this kernel's count, host_auxv_entries()). Pass the result as the
+// `extra_environment` of the runs that list and measure the benchmark.
+std::vector<std::string> pinned_host_environment(const Staged& staged, std::size_t auxv_entries,
+                                                 const std::vector<std::string>& extra);
+
+// How many entries (before AT_NULL) the kernel puts in a process's auxiliary vector, from
+// /proc/self/auxv; valgrind hands the program as many. nullopt when it cannot be read.
+std::optional<std::size_t> host_auxv_entries();
+
 // Copies `executable` to <run folder>/bench, so every run sees the same binary at the same short
-// relative path, whatever the build tree is called and even if it is rebuilt meanwhile. The run
+// relative path, whatever the build tree is called and even if it is rebuilt meanwhile, and writes
+// the pinned-host library next to it (<run folder>/pinned_host.so, `preload`). The run
 // folder is a fresh /tmp/perfgate-cg-XXXXXX (mkdtemp), a path of the same length on every machine:
 // the counts depend on the length of the working directory's path (measured: bm_perfgate's
 // BM_read/10 moves by ~40 instructions per iteration between folders of different path lengths,

@@ -155,14 +155,26 @@ int measure_instructions(const MeasureOptions& options) {
   const std::unique_ptr<const Staged, void (*)(const Staged*)> remove_run_folder(
       &*staged, [](const Staged* s) { remove_staged(*s); });
   const std::string scratch = (fs::absolute(stage_dir) / "probe").string();
+  // The pinned host (docs/lanes.md): the same machine, time zone and stack for the program on
+  // every host, both when it lists its benchmarks (their names can depend on the CPU count) and
+  // when it is measured.
+  const auto auxv_entries = host_auxv_entries();
+  const std::string pinned_host = callgrind::pinned_host_of(auxv_entries);
+  if (!auxv_entries || !callgrind::stack_padding(*auxv_entries)) {
+    std::cerr << "perfgate: warning: the benchmark's stack cannot be pinned (" << pinned_host
+              << "); its counts may differ from those of other hosts, and the fingerprint of "
+                 "the results says so\n";
+  }
+  const std::vector<std::string> environment = pinned_host_environment(
+      *staged, auxv_entries.value_or(callgrind::k_auxv_slots + 1), options.environment);
 
   // The benchmarks, listed natively (not under valgrind) with the same environment and folder.
   std::vector<std::string> list_command{staged->program, "--benchmark_list_tests=true"};
   if (!options.filter.empty()) {
     list_command.push_back("--benchmark_filter=" + options.filter);
   }
-  const CapturedRun listing = run_captured(list_command, staged->directory, scratch + ".list", 60,
-                                             options.environment);
+  const CapturedRun listing =
+      run_captured(list_command, staged->directory, scratch + ".list", 60, environment);
   if (!listing.exit_code || *listing.exit_code != 0) {
     std::cerr << "perfgate: error: " << options.executable << " --benchmark_list_tests failed ("
               << (listing.timed_out      ? std::string("timed out after 60 s")
@@ -214,7 +226,7 @@ int measure_instructions(const MeasureOptions& options) {
   settings.stage_dir = fs::absolute(stage_dir).string();
   settings.timeout_seconds = options.timeout;
   settings.jobs = options.jobs;
-  settings.extra_environment = options.environment;
+  settings.extra_environment = environment;
   double cpu_total = 0;
   const auto outcomes = run_callgrind_jobs(
       *staged, jobs, settings, [&](std::size_t job, const JobOutcome& outcome) {
@@ -260,6 +272,7 @@ int measure_instructions(const MeasureOptions& options) {
     runs.context.extra[key] = value;
   }
   runs.context.library_version = version_of_library(runs.context.extra["benchmark_library"]);
+  runs.context.extra["pinned_host"] = pinned_host;
   runs.context.extra["callgrind_method"] =
       "(R(100) - R(10)) / 90 under --benchmark_min_time=1e9, summed over threads";
   if (!options.environment.empty()) {

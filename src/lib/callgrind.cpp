@@ -99,6 +99,24 @@ std::string_view name_part(std::string_view name, std::string_view key) {
 
 }  // namespace
 
+std::optional<std::string> stack_padding(std::size_t auxv_entries) {
+  if (auxv_entries > k_auxv_slots) {
+    return std::nullopt;
+  }
+  return std::string(16 * (k_auxv_slots - auxv_entries), '.');
+}
+
+std::string pinned_host_of(std::optional<std::size_t> auxv_entries) {
+  if (auxv_entries && stack_padding(*auxv_entries)) {
+    return std::string(k_pinned_host);
+  }
+  const std::string pinned(k_pinned_host);
+  return pinned.substr(0, pinned.rfind(", stack")) + "; stack NOT pinned: " +
+         (auxv_entries ? "this kernel has " + std::to_string(*auxv_entries) +
+                             " auxv entries, more than " + std::to_string(k_auxv_slots)
+                       : std::string("/proc/self/auxv is unreadable"));
+}
+
 bool is_complete_dump(std::string_view text) {
   if (text.empty() || text.back() != '\n') {
     return false;

@@ -5,9 +5,10 @@ namespace perfgate {
 std::vector<std::string> fingerprint_keys(std::string_view lane) {
   if (lane == k_lane_instructions) {
     // Instruction counts do not depend on the machine's speed, model or load, only on the code
-    // that runs: the compiler and its flags, and the libraries and valgrind it runs with.
-    return {"compiler",  "cxx_flags",   "build_type",     "benchmark_library",
-            "cxx_runtime", "libc", "valgrind_version"};
+    // that runs: the compiler and its flags, the libraries and valgrind it runs with, and how
+    // perfgate pins the host the program sees (its heap and stack layout; docs/lanes.md).
+    return {"compiler",    "cxx_flags", "build_type",       "benchmark_library",
+            "cxx_runtime", "libc",      "valgrind_version", "pinned_host"};
   }
   return {"cpu_model", "num_cpus", "compiler", "build_type"};
 }

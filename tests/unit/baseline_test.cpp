@@ -86,7 +86,8 @@ TEST(Baseline, FingerprintMismatchNamesEachKey) {
 TEST(Baseline, InstructionsLaneIsKeyedByToolchainNotCpu) {
   EXPECT_EQ(fingerprint_keys(k_lane_instructions),
             (std::vector<std::string>{"compiler", "cxx_flags", "build_type", "benchmark_library",
-                                      "cxx_runtime", "libc", "valgrind_version"}));
+                                      "cxx_runtime", "libc", "valgrind_version",
+                                      "pinned_host"}));
   RunContext recorded;
   recorded.extra = {{"lane", "instructions"},       {"cpu_model", "A"},
                     {"num_cpus", "2"},             {"compiler", "GNU 12.2.0"},

@@ -366,5 +366,24 @@ TEST(Callgrind, ToolchainFacts) {
   EXPECT_FALSE(skip_with_error_message("BM_x  100 ns").has_value());
 }
 
+TEST(Callgrind, StackPaddingMakesEveryKernelLookLikeOne) {
+  // Linux 6.1 (Debian bookworm) hands a program 20 auxv entries, 6.3 and later 22: the padding
+  // differs by the two missing 16-byte entries, so the program's stack starts at one address.
+  ASSERT_TRUE(stack_padding(20).has_value());
+  ASSERT_TRUE(stack_padding(22).has_value());
+  EXPECT_EQ(stack_padding(20)->size(), 16U * 12);
+  EXPECT_EQ(stack_padding(20)->size() - stack_padding(22)->size(), 32U);
+  EXPECT_EQ(stack_padding(k_auxv_slots), "");
+  EXPECT_FALSE(stack_padding(k_auxv_slots + 1).has_value());
+
+  EXPECT_EQ(pinned_host_of(20), k_pinned_host);
+  EXPECT_EQ(pinned_host_of(22), pinned_host_of(20));
+  EXPECT_EQ(pinned_host_of(40),
+            "perfgate-1: /proc/cpuinfo, /sys/devices/system/cpu/cpu*, host name, CPU count, "
+            "stdout buffer, TZ=UTC0; stack NOT pinned: this kernel has 40 auxv entries, more "
+            "than 32");
+  EXPECT_NE(pinned_host_of(std::nullopt), k_pinned_host);
+}
+
 }  // namespace
 }  // namespace perfgate::callgrind
