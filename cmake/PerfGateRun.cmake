@@ -1169,11 +1169,22 @@ if(mode STREQUAL "record")
   # The before/after comparison with the previous baseline goes to the artifacts (comparison/);
   # the previous baseline's provenance is kept in the new file's history.
   file(MAKE_DIRECTORY "${artifacts}/comparison")
+  # The file is committed: the results and the executable are named relative to the repository
+  # (build/bin/bm_example), not by this machine's folders.
+  set(relative_args "")
+  if(_perfgate_git)
+    execute_process(COMMAND "${_perfgate_git}" -C "${PERFGATE_SOURCE_DIR}" rev-parse --show-toplevel
+      OUTPUT_VARIABLE git_toplevel RESULT_VARIABLE git_result ERROR_QUIET
+      OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(git_result EQUAL 0 AND NOT git_toplevel STREQUAL "")
+      set(relative_args --paths-relative-to "${git_toplevel}")
+    endif()
+  endif()
   _perfgate_comparator("${artifacts}/record.log" exit_code
     baseline record --results "${results}" --suite "${PERFGATE_SUITE}" --out "${committed}"
     --runner "${baseline_class}" --context "${artifacts}/context.json" --reason "${reason_arg}"
     --recorded-by "${recorded_by}" --policy "${record_policy}"
-    --report-dir "${artifacts}/comparison")
+    --report-dir "${artifacts}/comparison" ${relative_args})
   set(comparator_exit "${exit_code}")
   if(NOT exit_code EQUAL 0)
     _perfgate_finish("run-failed" "perfgate baseline record failed (exit ${exit_code}).")

@@ -25,6 +25,7 @@ struct RecordOptions {
   std::string recorded_by;
   std::string policy;
   std::string report_dir;
+  std::string paths_relative_to;  // files under it are named relative to it
   std::string command_line;
 };
 
@@ -32,6 +33,23 @@ std::string trimmed(const std::string& text) {
   const auto begin = text.find_first_not_of(" \t\r\n");
   const auto end = text.find_last_not_of(" \t\r\n");
   return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
+}
+
+// `path` relative to `root` when it lies inside it ("build/bin/bm_example"), else unchanged: a
+// committed baseline names the files it came from without the folder names of one machine.
+std::string relative_to(const std::string& path, const std::string& root) {
+  namespace fs = std::filesystem;
+  if (root.empty() || path.empty()) {
+    return path;
+  }
+  std::error_code ec;
+  const fs::path absolute_root = fs::absolute(root, ec).lexically_normal();
+  const fs::path absolute_path = fs::absolute(path, ec).lexically_normal();
+  const fs::path relative = absolute_path.lexically_relative(absolute_root);
+  if (ec || relative.empty() || *relative.begin() == "..") {
+    return path;
+  }
+  return relative.generic_string();
 }
 
 int record(const RecordOptions& options) {
@@ -81,6 +99,15 @@ int record(const RecordOptions& options) {
   baseline.provenance.tool_version = std::string(k_version);
   baseline.provenance.command = options.command_line;
   baseline.runs = std::move(*runs);
+  if (!options.paths_relative_to.empty()) {
+    const std::string& root = options.paths_relative_to;
+    baseline.provenance.source = relative_to(baseline.provenance.source, root);
+    baseline.runs.context.executable = relative_to(baseline.runs.context.executable, root);
+    if (const auto it = baseline.runs.context.extra.find("executable");
+        it != baseline.runs.context.extra.end()) {
+      it->second = relative_to(it->second, root);
+    }
+  }
 
   // An existing baseline is never lost: its provenance goes into the history, and the
   // before/after comparison goes into the report folder. A corrupt one is left alone.
@@ -181,6 +208,9 @@ Command setup_baseline(CLI::App& parent) {
   rec->add_option("--policy", options->policy, "Policy for the before/after comparison");
   rec->add_option("--report-dir", options->report_dir,
                   "Write the before/after comparison with the previous baseline here");
+  rec->add_option("--paths-relative-to", options->paths_relative_to,
+                  "Name the results file and the executable relative to this folder (the source "
+                  "tree) when they lie inside it, so a committed baseline holds no machine path");
   options->command_line = "perfgate baseline record";
 
   auto check_options = std::make_shared<CheckOptions>();
