@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace perfgate::detail {
 
@@ -150,15 +151,313 @@ std::optional<double> non_finite_sentinel_value(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// What a syntax error most likely means, in words, and how to fix it.
+struct Cause {
+  Cause(std::string what_text, std::string hint_text,
+        std::optional<std::size_t> offset = std::nullopt)
+      : what(std::move(what_text)), hint(std::move(hint_text)), at(offset) {}
+  std::string what;
+  std::string hint;
+  std::optional<std::size_t> at;  // where the defect starts, when not where the parser stopped
+};
+
+std::string hex_byte(unsigned char byte) {
+  constexpr std::string_view k_digits = "0123456789abcdef";
+  return {k_digits[byte >> 4U], k_digits[byte & 0xFU]};
+}
+
+// Up to `limit` bytes of the first line of `text` in single quotes, for a message: printable
+// ASCII as is, every other byte as \xNN (the terminal must not interpret what a broken file
+// holds), "..." when cut.
+std::string quoted_excerpt(std::string_view text, std::size_t limit = 40) {
+  const std::string_view line = text.substr(0, text.find_first_of("\r\n"));
+  std::string out = "'";
+  for (std::size_t i = 0; i < line.size() && i < limit; ++i) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    if (byte >= 0x20U && byte < 0x7FU) {
+      out += line[i];
+    } else {
+      out += "\\x" + hex_byte(byte);
+    }
+  }
+  out += line.size() > limit ? "'..." : "'";
+  return out;
+}
+
+std::string bytes_text(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    out += (out.empty() ? "" : " ") + hex_byte(static_cast<unsigned char>(c));
+  }
+  return out;
+}
+
+// Where the first byte that is not valid UTF-8 is (overlong forms, surrogates and code points
+// above U+10FFFF included), if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80U) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80U;
+    unsigned char high = 0xBFU;
+    if (byte >= 0xC2U && byte <= 0xDFU) {
+      length = 2;
+    } else if (byte >= 0xE0U && byte <= 0xEFU) {
+      length = 3;
+      low = byte == 0xE0U ? 0xA0U : 0x80U;
+      high = byte == 0xEDU ? 0x9FU : 0xBFU;
+    } else if (byte >= 0xF0U && byte <= 0xF4U) {
+      length = 4;
+      low = byte == 0xF0U ? 0x90U : 0x80U;
+      high = byte == 0xF4U ? 0x8FU : 0xBFU;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) {
+      return i;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80U) || next > (k == 1 ? high : 0xBFU)) {
+        return i;
+      }
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// Defects that concern the whole file, whatever the parser tripped over: compression, another
+// encoding, binary data.
+std::optional<Cause> cause_in_whole_file(std::string_view text) {
+  struct Magic {
+    std::string_view bytes;
+    std::string_view kind;
+    std::string_view unpack;
+  };
+  static constexpr std::array<Magic, 5> k_archives{{
+      {std::string_view("\x1f\x8b", 2), "gzip-compressed", "gunzip -k FILE"},
+      {std::string_view("\x28\xb5\x2f\xfd", 4), "zstd-compressed", "unzstd FILE"},
+      {std::string_view("\xfd" "7zXZ\0", 6), "xz-compressed", "unxz -k FILE"},
+      {std::string_view("BZh", 3), "bzip2-compressed", "bunzip2 -k FILE"},
+      {std::string_view("PK\x03\x04", 4), "a zip archive", "unzip FILE"},
+  }};
+  for (const Magic& magic : k_archives) {
+    if (starts_with(text, magic.bytes) && (magic.kind != "bzip2-compressed" ||
+                                           (text.size() > 3 && text[3] >= '1' && text[3] <= '9'))) {
+      return Cause{"the file is " + std::string(magic.kind) + " (it starts with the bytes " +
+                       bytes_text(magic.bytes) + ")",
+                   "unpack it first (" + std::string(magic.unpack) + ") and pass the JSON file"};
+    }
+  }
+  const std::string utf_hint =
+      "save it as UTF-8: Windows PowerShell's '>' and Out-File write UTF-16 (use Out-File "
+      "-Encoding utf8, or let the benchmark write the file with --benchmark_out=<file>)";
+  if (starts_with(text, std::string_view("\xff\xfe\0\0", 4)) ||
+      starts_with(text, std::string_view("\0\0\xfe\xff", 4))) {
+    return Cause{std::string("the file is UTF-32 (") +
+                     (text[0] == '\xff' ? "little" : "big") +
+                     "-endian, with a byte order mark), not UTF-8",
+                 utf_hint};
+  }
+  if (starts_with(text, "\xff\xfe") || starts_with(text, "\xfe\xff")) {
+    return Cause{std::string("the file is UTF-16 (") + (text[0] == '\xff' ? "little" : "big") +
+                     "-endian, with a byte order mark), not UTF-8",
+                 utf_hint};
+  }
+  if (text.size() >= 4 && text[0] != '\0' && text[1] == '\0' && text[2] != '\0' &&
+      text[3] == '\0') {
+    return Cause{"the file is UTF-16 (little-endian: every other byte is NUL), not UTF-8",
+                 utf_hint};
+  }
+  if (text.size() >= 4 && text[0] == '\0' && text[1] != '\0' && text[2] == '\0' &&
+      text[3] != '\0') {
+    return Cause{"the file is UTF-16 (big-endian: every other byte is NUL), not UTF-8", utf_hint};
+  }
+  if (starts_with(text, "\x7f" "ELF")) {
+    return Cause{"the file is an ELF binary (a program or a library), not JSON text",
+                 "pass the JSON the program writes (--benchmark_out=<file> "
+                 "--benchmark_out_format=json), not the program"};
+  }
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return Cause{"the file holds a NUL byte at byte offset " + std::to_string(nul) +
+                     ": it is binary data, not JSON text",
+                 "is it the right file? A crash can leave a file of NUL bytes"};
+  }
+  return std::nullopt;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Google Benchmark's console table: "Running ./bm", "Run on (...)", a rule of dashes, and the
+// header "Benchmark   Time   CPU   Iterations".
+bool looks_like_console_output(std::string_view text) {
+  const std::string_view head = text.substr(0, 64 * 1024);
+  return head.find("Run on (") != std::string_view::npos ||
+         (head.find("\nBenchmark ") != std::string_view::npos &&
+          head.find("Iterations") != std::string_view::npos) ||
+         starts_with(head, "Benchmark ");
+}
+
+// True when `offset` is inside a JSON string (a scan from the start, quotes and escapes only).
+bool inside_string(std::string_view text, std::size_t offset) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (in_string && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      in_string = !in_string;
+    }
+  }
+  return in_string;
+}
+
+// What stands where the parser stopped.
+std::optional<Cause> cause_at(std::string_view text, std::size_t offset, std::size_t first) {
+  if (const auto bad = first_invalid_utf8(text); bad && *bad <= offset + 3) {
+    return Cause{"invalid UTF-8 at byte offset " + std::to_string(*bad) + " (0x" +
+                     hex_byte(static_cast<unsigned char>(text[*bad])) + ")",
+                 "JSON text is UTF-8; this byte suggests Latin-1 or Windows-1252: save the file "
+                 "as UTF-8"};
+  }
+  // Text before the document: the parser stopped on the first line that holds anything.
+  if (first < text.size() && text[first] != '{' &&
+      text.substr(first, offset > first ? offset - first : 0).find('\n') ==
+          std::string_view::npos) {
+    Cause cause{"the file starts with text before the JSON: " + quoted_excerpt(text.substr(first)),
+                "perfgate reads JSON: is this the right file?", first};
+    if (looks_like_console_output(text)) {
+      cause.hint =
+          "this is Google Benchmark's console output, not its JSON: was stdout captured instead "
+          "of --benchmark_out=<file> --benchmark_out_format=json?";
+    } else if (const std::size_t brace = text.find("\n{", first); brace != std::string_view::npos) {
+      cause.hint = "the JSON starts on line " + std::to_string(line_of_offset(text, brace + 1)) +
+                   ": was a log line written into the same file? Write the results with "
+                   "--benchmark_out=<file> --benchmark_out_format=json";
+    }
+    return cause;
+  }
+  if (offset >= text.size()) {
+    return std::nullopt;
+  }
+  const std::string_view rest = text.substr(offset);
+  const auto byte = static_cast<unsigned char>(rest[0]);
+  if (byte < 0x20U && inside_string(text, offset)) {
+    return Cause{"a raw control character (0x" + hex_byte(byte) + ") inside a string",
+                 "JSON strings escape control characters (\\n, \\t, \\u001b)"};
+  }
+  if (starts_with(rest, "//") || starts_with(rest, "/*") || starts_with(rest, "#")) {
+    const std::string_view kind = starts_with(rest, "/*") ? "/* comment */"
+                                  : starts_with(rest, "#") ? "# comment"
+                                                          : "// comment";
+    return Cause{"a " + std::string(kind) + ": JSON has no comments",
+                 "remove it (JSON allows no comments and no trailing commas)"};
+  }
+  if (rest[0] == '\'') {
+    return Cause{"a single-quoted string: JSON strings take double quotes",
+                 "write \"...\" (was the file written by hand, or by Python's str() rather than "
+                 "json.dump?)"};
+  }
+  if (rest[0] == '}' || rest[0] == ']') {
+    std::size_t before = offset;
+    while (before > 0 && is_space(text[before - 1])) {
+      --before;
+    }
+    if (before > 0 && text[before - 1] == ',') {
+      return Cause{std::string("a comma before '") + rest[0] + "': JSON allows no trailing comma",
+                   "remove the comma on line " + std::to_string(line_of_offset(text, before - 1))};
+    }
+  }
+  const auto is_name = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  if (is_name(rest[0])) {
+    std::size_t before = offset;
+    while (before > 0 && is_space(text[before - 1])) {
+      --before;
+    }
+    std::size_t end = 0;
+    while (end < rest.size() && is_name(rest[end])) {
+      ++end;
+    }
+    std::size_t colon = end;
+    while (colon < rest.size() && is_space(rest[colon])) {
+      ++colon;
+    }
+    if (before > 0 && (text[before - 1] == '{' || text[before - 1] == ',') &&
+        colon < rest.size() && rest[colon] == ':') {
+      return Cause{"a key without double quotes: " + quoted_excerpt(rest.substr(0, end)),
+                   "JSON keys are strings: write \"" + std::string(rest.substr(0, end)) + "\""};
+    }
+  }
+  for (const auto& [word, json] : {std::pair<std::string_view, std::string_view>{"True", "true"},
+                                   {"False", "false"},
+                                   {"None", "null"}}) {
+    if (starts_with(rest, word)) {
+      return Cause{"Python's " + std::string(word) + ": JSON spells it " + std::string(json),
+                   "write the file with json.dump, not str() or repr()"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Diagnostic json_syntax_error(std::string_view text, const std::string& source, std::size_t line,
                              std::size_t column, std::string_view error_message, bool at_end) {
   Diagnostic d;
   d.file = source;
   d.line = line;
-  d.message = "invalid JSON at column " + std::to_string(column) + ": " + std::string(error_message);
-  if (text.find('\0') != std::string_view::npos) {
-    d.hint = "the file contains NUL bytes: is it a binary file?";
-  } else if (at_end) {
+  if (auto cause = cause_in_whole_file(text)) {
+    d.line = 1;
+    d.message = "invalid JSON: " + cause->what;
+    d.hint = std::move(cause->hint);
+    return d;
+  }
+  // The byte the parser stopped at, from its line and column.
+  std::size_t offset = 0;
+  for (std::size_t current = 1; current < line && offset < text.size(); ++offset) {
+    current += text[offset] == '\n' ? 1U : 0U;
+  }
+  offset = std::min(offset + column - 1, text.size());
+  std::size_t first = 0;
+  if (starts_with(text, "\xEF\xBB\xBF")) {
+    first = 3;  // a UTF-8 byte order mark
+  }
+  first = std::min(text.find_first_not_of(" \t\r\n", first), text.size());
+
+  if (auto cause = cause_at(text, offset, first)) {
+    if (cause->at) {
+      // Reported where the defect starts (column 1 of stray text), not where parsing stopped.
+      const std::size_t at = *cause->at;
+      const std::size_t newline = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+      d.line = line_of_offset(text, at);
+      column = at - (newline == std::string_view::npos ? 0 : newline + 1) + 1;
+    }
+    d.message = "invalid JSON at column " + std::to_string(column) + ": " + cause->what;
+    d.hint = std::move(cause->hint);
+    return d;
+  }
+  d.message =
+      "invalid JSON at column " + std::to_string(column) + ": " + std::string(error_message);
+  if (error_message == "syntax error" && offset < text.size()) {
+    d.message += " at " + quoted_excerpt(text.substr(offset), 20);
+  } else if (error_message == "extra data" && offset < text.size()) {
+    d.message += " after the end of the JSON document: " + quoted_excerpt(text.substr(offset), 20);
+    d.hint = "the JSON document ended before this: were two outputs written to one file?";
+  }
+  if (at_end) {
     d.hint = "the text ends early: was the file truncated (a crash or a timeout)?";
   }
   return d;
@@ -250,6 +549,9 @@ struct ExactHandler {
 
 std::optional<boost::json::value> parse_json(std::string_view text, const std::string& source,
                                              Diagnostics& diagnostics) {
+  if (starts_with(text, "\xEF\xBB\xBF")) {
+    text.remove_prefix(3);  // a UTF-8 byte order mark (Windows editors add one) is not JSON
+  }
   boost::json::basic_parser<ExactHandler> parser(boost::json::parse_options{});
   parser.handler().stack.reset();
   boost::system::error_code ec;

@@ -427,6 +427,9 @@ class GbenchReader {
   bool m_memory_with_repetitions = false;
   std::vector<std::string> m_context_repeats;
   std::vector<MetricField> m_metrics;  // of the entry being read, reused
+  // A document that is not an object (a number, an array, ...): held back, because when a syntax
+  // error follows, the "document" was the start of text before the JSON ("[INFO] ...", "2024-..").
+  std::optional<Diagnostic> m_not_an_object;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -677,9 +680,10 @@ void GbenchReader::value_done(const char* position) {
   if (m_frames.empty()) {
     const std::optional<std::size_t> line = line_of(position);
     m_root_seen = true;
-    error("", line ? line : m_root_line,
-          "expected a JSON object at the top level, got " + describe(m_scratch),
-          "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\"");
+    m_not_an_object = Diagnostic{
+        Severity::error, m_source, line ? line : m_root_line, "",
+        "expected a JSON object at the top level, got " + describe(m_scratch),
+        "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\""};
     return;
   }
   switch (m_frames.back()) {
@@ -714,10 +718,11 @@ void GbenchReader::on_container_begin(bool is_object) {
       return;
     }
     m_root_seen = true;
-    error("", m_root_line,
-          std::string("expected a JSON object at the top level, got ") +
-              (is_object ? "an object" : "an array"),
-          "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\"");
+    m_not_an_object = Diagnostic{
+        Severity::error, m_source, m_root_line, "",
+        std::string("expected a JSON object at the top level, got ") +
+            (is_object ? "an object" : "an array"),
+        "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\""};
     m_frames.push_back(Frame::skip);
     return;
   }
@@ -1645,7 +1650,7 @@ Result<RunSet> GbenchReader::read() {
           newline == std::string_view::npos ? column_carry + consumed + 1 : consumed - newline;
       const bool at_end = protector.done() && consumed >= m_piece.size();
       Diagnostic diagnostic = detail::json_syntax_error(
-          m_text, m_source, line, column, ec.message(),
+          text, m_source, line, column, ec.message(),
           at_end || ec == boost::json::error::incomplete);
       if (ec == boost::json::error::extra_data && diagnostic.hint.empty()) {
         diagnostic.hint = "the JSON document ended before this: were two outputs written to one file?";
@@ -1663,8 +1668,12 @@ Result<RunSet> GbenchReader::read() {
   m_piece = {};
   if (!parser.done()) {
     // Cannot happen: the last piece was written with more = false.
-    m_diagnostics.add(detail::json_syntax_error(m_text, m_source, m_piece_line, column_carry + 1,
+    m_diagnostics.add(detail::json_syntax_error(text, m_source, m_piece_line, column_carry + 1,
                                                 "incomplete JSON", true));
+    return m_diagnostics;
+  }
+  if (m_not_an_object) {
+    m_diagnostics.add(std::move(*m_not_an_object));
     return m_diagnostics;
   }
 

@@ -454,8 +454,106 @@ TEST(ParseGbench, RejectsTruncatedText) {
 
 TEST(ParseGbench, RejectsBinaryInput) {
   EXPECT_EQ(errors_of(std::string("{\"context\": {}, \0\0\0\x01", 20)),
-            "bm.json:1: error: invalid JSON at column 17: syntax error\n"
-            "  hint: the file contains NUL bytes: is it a binary file?\n");
+            "bm.json:1: error: invalid JSON: the file holds a NUL byte at byte offset 16: it is "
+            "binary data, not JSON text\n"
+            "  hint: is it the right file? A crash can leave a file of NUL bytes\n");
+  EXPECT_EQ(errors_of(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)),
+            "bm.json:1: error: invalid JSON: the file is an ELF binary (a program or a library), "
+            "not JSON text\n"
+            "  hint: pass the JSON the program writes (--benchmark_out=<file> "
+            "--benchmark_out_format=json), not the program\n");
+}
+
+// What a syntax error most likely means: said in words, with the likely cause.
+TEST(ParseGbench, SaysWhatTheTextIsWhenItIsNotJson) {
+  const std::string json = document({entry("BM_a", 0, 1, "1")});
+  EXPECT_EQ(errors_of("Running ./bm_fixed_work\nRun on (2 X 2400 MHz CPU s)\n"
+                      "----------------------------------------------------\n"
+                      "Benchmark           Time             CPU   Iterations\n"
+                      "BM_copy/64        120 ns          110 ns      5832921\n"),
+            "bm.json:1: error: invalid JSON at column 1: the file starts with text before the "
+            "JSON: 'Running ./bm_fixed_work'\n"
+            "  hint: this is Google Benchmark's console output, not its JSON: was stdout captured "
+            "instead of --benchmark_out=<file> --benchmark_out_format=json?\n");
+  EXPECT_EQ(errors_of("2024-05-01 10:00:00 INFO starting the benchmarks of ./bm_fixed_work now\n" +
+                      json),
+            "bm.json:1: error: invalid JSON at column 1: the file starts with text before the "
+            "JSON: '2024-05-01 10:00:00 INFO starting the be'...\n"
+            "  hint: the JSON starts on line 2: was a log line written into the same file? Write "
+            "the results with --benchmark_out=<file> --benchmark_out_format=json\n");
+  EXPECT_EQ(errors_of("\n\n  Running ./bm\n" + json),
+            "bm.json:3: error: invalid JSON at column 3: the file starts with text before the "
+            "JSON: 'Running ./bm'\n"
+            "  hint: the JSON starts on line 4: was a log line written into the same file? Write "
+            "the results with --benchmark_out=<file> --benchmark_out_format=json\n");
+  // A document that is only a number is not text before JSON.
+  EXPECT_EQ(errors_of("42\n"),
+            "bm.json:1: error: expected a JSON object at the top level, got number 42\n"
+            "  hint: Google Benchmark's JSON output is an object with \"context\" and "
+            "\"benchmarks\"\n");
+}
+
+TEST(ParseGbench, NamesTheJavaScriptAndPythonHabitsJsonLacks) {
+  EXPECT_EQ(errors_of("{\n  \"context\": {},\n  // the results\n  \"benchmarks\": []\n}\n"),
+            "bm.json:3: error: invalid JSON at column 3: a // comment: JSON has no comments\n"
+            "  hint: remove it (JSON allows no comments and no trailing commas)\n");
+  EXPECT_EQ(errors_of("{\"context\": {} /* none */, \"benchmarks\": []}"),
+            "bm.json:1: error: invalid JSON at column 16: a /* comment */: JSON has no comments\n"
+            "  hint: remove it (JSON allows no comments and no trailing commas)\n");
+  EXPECT_EQ(errors_of("{'context': {}, 'benchmarks': []}"),
+            "bm.json:1: error: invalid JSON at column 2: a single-quoted string: JSON strings "
+            "take double quotes\n"
+            "  hint: write \"...\" (was the file written by hand, or by Python's str() rather "
+            "than json.dump?)\n");
+  EXPECT_EQ(errors_of("{\"context\": {\"a\": 1,\n  },\n  \"benchmarks\": []}"),
+            "bm.json:2: error: invalid JSON at column 3: a comma before '}': JSON allows no "
+            "trailing comma\n"
+            "  hint: remove the comma on line 1\n");
+  EXPECT_EQ(errors_of("{\"context\": {\"cpu_scaling_enabled\": False}, \"benchmarks\": []}"),
+            "bm.json:1: error: invalid JSON at column 37: Python's False: JSON spells it false\n"
+            "  hint: write the file with json.dump, not str() or repr()\n");
+  EXPECT_EQ(errors_of("{context: {}, \"benchmarks\": []}"),
+            "bm.json:1: error: invalid JSON at column 2: a key without double quotes: 'context'\n"
+            "  hint: JSON keys are strings: write \"context\"\n");
+  EXPECT_EQ(errors_of("{\"context\": {\"host_name\": \"a\tb\"}, \"benchmarks\": []}"),
+            "bm.json:1: error: invalid JSON at column 29: a raw control character (0x09) inside a "
+            "string\n"
+            "  hint: JSON strings escape control characters (\\n, \\t, \\u001b)\n");
+  EXPECT_EQ(errors_of("{\"context\": {}, \"benchmarks\": [} "),
+            "bm.json:1: error: invalid JSON at column 32: syntax error at '} '\n");
+}
+
+TEST(ParseGbench, NamesEncodingsAndCompressionInsteadOfASyntaxError) {
+  const std::string json = document({entry("BM_a", 0, 1, "1")});
+  std::string utf16le;
+  for (const char c : json) {
+    utf16le += c;
+    utf16le += '\0';
+  }
+  const std::string utf16_hint =
+      "  hint: save it as UTF-8: Windows PowerShell's '>' and Out-File write UTF-16 (use Out-File "
+      "-Encoding utf8, or let the benchmark write the file with --benchmark_out=<file>)\n";
+  EXPECT_EQ(errors_of("\xff\xfe" + utf16le),
+            "bm.json:1: error: invalid JSON: the file is UTF-16 (little-endian, with a byte order "
+            "mark), not UTF-8\n" + utf16_hint);
+  EXPECT_EQ(errors_of(utf16le),
+            "bm.json:1: error: invalid JSON: the file is UTF-16 (little-endian: every other byte "
+            "is NUL), not UTF-8\n" + utf16_hint);
+  EXPECT_EQ(errors_of(std::string("\0{\0\n", 4) + std::string("\0 \0\"", 4)),
+            "bm.json:1: error: invalid JSON: the file is UTF-16 (big-endian: every other byte is "
+            "NUL), not UTF-8\n" + utf16_hint);
+  EXPECT_EQ(errors_of(std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10)),
+            "bm.json:1: error: invalid JSON: the file is gzip-compressed (it starts with the bytes "
+            "1f 8b)\n"
+            "  hint: unpack it first (gunzip -k FILE) and pass the JSON file\n");
+  EXPECT_EQ(errors_of(std::string("\x28\xb5\x2f\xfd\x00", 5)),
+            "bm.json:1: error: invalid JSON: the file is zstd-compressed (it starts with the bytes "
+            "28 b5 2f fd)\n"
+            "  hint: unpack it first (unzstd FILE) and pass the JSON file\n");
+  EXPECT_EQ(errors_of("{\"context\": {\"host_name\": \"r\xe9union\"}, \"benchmarks\": []}"),
+            "bm.json:1: error: invalid JSON at column 29: invalid UTF-8 at byte offset 28 (0xe9)\n"
+            "  hint: JSON text is UTF-8; this byte suggests Latin-1 or Windows-1252: save the file "
+            "as UTF-8\n");
 }
 
 TEST(ParseGbench, RejectsTopLevelThatIsNotAnObject) {

@@ -137,6 +137,27 @@ TEST(ParsePolicy, EnvironmentVariableNamesAreIdentifiers) {
             "variable name\n");
 }
 
+TEST(ParsePolicy, SyntaxErrorsSayWhatWasSeen) {
+  EXPECT_EQ(errors_of("{\"schema\": \"perfgate.policy/1\", \"name\": \"t\",\n"
+                      "  \"rules\": [{\"metric\": \"real_time\", \"relative\": {\"fail\": \"+5%\"}},]}"),
+            "gates/p.json:2: error: invalid JSON at column 66: a comma before ']': JSON allows no "
+            "trailing comma\n"
+            "  hint: remove the comma on line 2\n");
+  EXPECT_EQ(errors_of("rules:\n  - metric: real_time\n"),
+            "gates/p.json:1: error: invalid JSON at column 1: the file starts with text before the "
+            "JSON: 'rules:'\n"
+            "  hint: perfgate reads JSON: is this the right file?\n");
+}
+
+TEST(ParsePolicy, AcceptsAUtf8ByteOrderMark) {
+  const auto policy = parse_policy("\xEF\xBB\xBF{\"schema\": \"perfgate.policy/1\", \"name\": \"t\", "
+                                   "\"rules\": [{\"metric\": \"real_time\", \"relative\": "
+                                   "{\"fail\": \"+5%\"}}]}",
+                                   "gates/p.json");
+  ASSERT_TRUE(policy.has_value()) << format_diagnostics(policy.error());
+  EXPECT_EQ(policy->name, "t");
+}
+
 TEST(ParsePolicy, RejectsWrongSchemaAndEmptyRules) {
   EXPECT_EQ(errors_of(R"({"schema": "perfgate.policy/2", "name": "n", "rules": []})"),
             "gates/p.json: error: /schema: unsupported version \"perfgate.policy/2\": this "
