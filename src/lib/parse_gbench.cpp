@@ -34,6 +34,7 @@ namespace perfgate {
 namespace {
 
 using detail::format_number;
+using perfgate::format_general;
 using detail::pointer_append;
 
 // ---------------------------------------------------------------------------------------------
@@ -310,6 +311,9 @@ struct BenchmarkState {
   std::size_t iteration_rows = 0;   // iteration entries read (errored and skipped included)
   std::size_t last_entry = 0;       // the entry index that last added to this benchmark
   bool has_aggregates = false;
+  bool has_run_name = false;        // written by 1.5 or later: its aggregates can be checked
+  bool all_measured = true;         // no errored or skipped repetition
+  bool cv_is_fraction = false;      // the "cv" aggregate says aggregate_unit "percentage"
   bool has_complexity_big_o = false;
   bool has_complexity_rms = false;
   std::optional<std::size_t> big_o_line;
@@ -427,6 +431,15 @@ class GbenchReader {
   bool m_memory_with_repetitions = false;
   std::vector<std::string> m_context_repeats;
   std::vector<MetricField> m_metrics;  // of the entry being read, reused
+  // Entries whose name is not what Google Benchmark derives from their run_name.
+  struct NameMismatch {
+    std::size_t entry = 0;
+    std::optional<std::size_t> line;
+    std::string name;
+    std::string run_name;
+    std::string claimed;  // the benchmark the name stands for
+  };
+  std::vector<NameMismatch> m_name_mismatches;
   // A document that is not an object (a number, an array, ...): held back, because when a syntax
   // error follows, the "document" was the start of text before the JSON ("[INFO] ...", "2024-..").
   std::optional<Diagnostic> m_not_an_object;
@@ -1148,6 +1161,34 @@ void GbenchReader::process_entry() {
   BenchmarkState& state = m_states[index];
   const auto quoted = [&] { return "\"" + benchmark.name + "\""; };
 
+  // Google Benchmark (1.5 on) writes the name as the run_name, plus "_<aggregate_name>" for an
+  // aggregate, BigO and RMS included. Anything else is kept for finish() to judge.
+  if (run_name) {
+    state.has_run_name = true;
+    std::string_view statistic;
+    if (kind != EntryKind::iteration) {
+      statistic = aggregate_name ? *aggregate_name
+                  : slot(Key::rms) != nullptr ? std::string_view("RMS")
+                  : kind == EntryKind::complexity ? std::string_view("BigO")
+                                                  : std::string_view();
+    }
+    const bool suffixed = !statistic.empty();
+    const bool as_written =
+        suffixed ? name->size() == run_name->size() + 1 + statistic.size() &&
+                       name->substr(0, run_name->size()) == *run_name &&
+                       (*name)[run_name->size()] == '_' && ends_with(*name, statistic)
+                 : *name == *run_name;
+    if (!as_written) {
+      std::string_view claimed = *name;
+      if (suffixed && claimed.size() > statistic.size() + 1 && ends_with(claimed, statistic) &&
+          claimed[claimed.size() - statistic.size() - 1] == '_') {
+        claimed.remove_suffix(statistic.size() + 1);
+      }
+      m_name_mismatches.push_back({entry_index, entry_line, std::string(*name),
+                                   std::string(*run_name), std::string(claimed)});
+    }
+  }
+
   if (kind == EntryKind::complexity) {
     if (!benchmark.complexity) {
       benchmark.complexity.emplace();
@@ -1292,6 +1333,9 @@ void GbenchReader::process_entry() {
   m_last_entry_benchmark = index;
   state.last_entry = entry_index;
 
+  if (kind == EntryKind::iteration && not_measured) {
+    state.all_measured = false;
+  }
   if (errored) {
     benchmark.errored = true;
     if (benchmark.error_message.empty() && error_message) {
@@ -1361,6 +1405,9 @@ void GbenchReader::process_entry() {
   // An aggregate: percentages (cv) are fractions already; times are scaled to nanoseconds.
   state.has_aggregates = true;
   const std::string statistic(aggregate_name.value_or(""));
+  if (statistic == "cv" && aggregate_unit && *aggregate_unit == "percentage") {
+    state.cv_is_fraction = true;
+  }
   const double unit = aggregate_unit && *aggregate_unit == "percentage" ? 1.0 : factor.value_or(1.0);
   if (real_time) {
     series_for(real_metric).aggregates[statistic] = *real_time * unit;
@@ -1487,6 +1534,65 @@ void GbenchReader::process_context() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Google Benchmark's own statistics (src/statistics.cc), recomputed from the rows to check the
+// aggregates it wrote next to them.
+
+struct RowStatistics {
+  double mean = 0;
+  double median = 0;
+  double stddev = 0;  // sample standard deviation (n - 1); 0 for one row, as Google Benchmark
+  double largest = 0;  // the largest magnitude, the scale of rounding errors
+};
+
+RowStatistics statistics_of(std::vector<double> values) {
+  RowStatistics out;
+  const auto n = static_cast<double>(values.size());
+  for (const double value : values) {
+    out.mean += value;
+    out.largest = std::max(out.largest, std::fabs(value));
+  }
+  out.mean /= n;
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  out.median = values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  if (values.size() > 1) {
+    double squares = 0;
+    for (const double value : values) {
+      squares += (value - out.mean) * (value - out.mean);
+    }
+    out.stddev = std::sqrt(squares / (n - 1));
+  }
+  return out;
+}
+
+// The value the rows give for Google Benchmark's `statistic`, and how far the written aggregate
+// may be from it: the last digits of the written numbers and Google Benchmark's own rounding
+// (its variance is E[x^2] - E[x]^2, which loses about 1e-8 of the mean). nullopt for statistics
+// it does not know how to recompute (custom statistics, a cv of unknown unit).
+struct Expected {
+  double value = 0;
+  double tolerance = 0;
+};
+std::optional<Expected> expected_aggregate(const RowStatistics& rows, std::string_view statistic,
+                                           bool cv_is_fraction) {
+  constexpr double k_exact = 1e-9;     // mean and median: only the printed digits differ
+  constexpr double k_spread = 1e-6;    // stddev and cv: Google Benchmark's cancellation
+  if (statistic == "mean") {
+    return Expected{rows.mean, k_exact * rows.largest};
+  }
+  if (statistic == "median") {
+    return Expected{rows.median, k_exact * rows.largest};
+  }
+  if (statistic == "stddev") {
+    return Expected{rows.stddev, k_spread * rows.largest};
+  }
+  if (statistic == "cv" && cv_is_fraction && rows.mean != 0) {
+    return Expected{rows.stddev / rows.mean, k_spread * rows.largest / std::fabs(rows.mean)};
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
 // After the last entry.
 
 void GbenchReader::finish() {
@@ -1512,12 +1618,50 @@ void GbenchReader::finish() {
   std::string first_aggregates_only;
   std::size_t uneven = 0;
   std::string first_uneven;
+  std::size_t short_runs = 0;  // fewer (or more) iteration entries than "repetitions" says
+  std::string first_short_run;
+  std::size_t contradictions = 0;  // aggregates the rows do not give
+  std::string first_contradiction;
   for (std::size_t i = 0; i < m_benchmarks.size(); ++i) {
     const Benchmark& benchmark = m_benchmarks[i];
     const BenchmarkState& state = m_states[i];
     if (state.has_aggregates && state.iteration_rows == 0) {
       if (aggregates_only++ == 0) {
         first_aggregates_only = benchmark.name;
+      }
+    }
+    if (state.repetitions > 0 && state.iteration_rows > 0 &&
+        state.iteration_rows != static_cast<std::size_t>(state.repetitions)) {
+      if (short_runs++ == 0) {
+        first_short_run = "\"" + benchmark.name + "\": repetitions " +
+                          std::to_string(state.repetitions) + ", " +
+                          std::to_string(state.iteration_rows) + " iteration entr" +
+                          (state.iteration_rows == 1 ? "y" : "ies");
+      }
+    }
+    // Aggregates against the rows: only where both are complete and mean the same (1.5 on, every
+    // repetition measured, as many samples as rows).
+    if (state.has_aggregates && state.has_run_name && state.all_measured &&
+        state.iteration_rows > 0) {
+      for (const MetricSeries& series : benchmark.metrics) {
+        if (series.aggregates.empty() || series.samples.size() != state.iteration_rows) {
+          continue;
+        }
+        const RowStatistics rows = statistics_of(series.samples);
+        for (const auto& [statistic, written] : series.aggregates) {
+          const std::optional<Expected> expected =
+              expected_aggregate(rows, statistic, state.cv_is_fraction);
+          if (!expected || !std::isfinite(written) || !std::isfinite(expected->value) ||
+              std::fabs(written - expected->value) <= expected->tolerance) {
+            continue;
+          }
+          if (contradictions++ == 0) {
+            first_contradiction = "\"" + benchmark.name + "\" " + series.name + " " + statistic +
+                                  " " + format_general(written, 6) + ", but its " +
+                                  std::to_string(series.samples.size()) + " repetitions give " +
+                                  format_general(expected->value, 6);
+          }
+        }
       }
     }
     const MetricSeries* real = benchmark.find(metric::k_real_time);
@@ -1533,6 +1677,47 @@ void GbenchReader::finish() {
         }
       }
     }
+  }
+  if (short_runs > 0) {
+    note(Severity::warning, "/benchmarks",
+         std::to_string(short_runs) + " of " + std::to_string(m_benchmarks.size()) +
+             " benchmarks have a number of iteration entries other than their \"repetitions\" "
+             "(first: " + first_short_run + ")",
+         "was the run cut short (a crash, a timeout) or were entries removed? The missing "
+         "repetitions are not compared");
+  }
+  if (contradictions > 0) {
+    note(Severity::warning, "/benchmarks",
+         std::to_string(contradictions) +
+             " of Google Benchmark's aggregates contradict the repetitions they summarise "
+             "(first: " + first_contradiction + ")",
+         "aggregates and repetitions of one run always agree: were entries edited, or two runs "
+         "merged? perfgate compares the repetitions");
+  }
+  // Names: an entry whose name is another benchmark's is ambiguous (which one did it measure?);
+  // any other difference is reported once, and the entry counts under its run_name.
+  std::size_t renamed = 0;
+  const NameMismatch* first_renamed = nullptr;
+  for (const NameMismatch& mismatch : m_name_mismatches) {
+    if (mismatch.claimed != mismatch.run_name && m_index.count(mismatch.claimed) > 0) {
+      error(pointer_append(pointer_append("/benchmarks", mismatch.entry), "name"), mismatch.line,
+            "name \"" + mismatch.name + "\" belongs to the benchmark \"" + mismatch.claimed +
+                "\", but run_name says \"" + mismatch.run_name +
+                "\": which benchmark this entry measured is ambiguous",
+            "Google Benchmark writes the run_name as the name (plus \"_<statistic>\" for an "
+            "aggregate): was the file edited or merged by hand?");
+    } else if (renamed++ == 0) {
+      first_renamed = &mismatch;
+    }
+  }
+  if (first_renamed != nullptr) {
+    note(Severity::warning, pointer_append("/benchmarks", first_renamed->entry) + "/name",
+         std::to_string(renamed) + " entr" + (renamed == 1 ? "y has" : "ies have") +
+             " a name that Google Benchmark would not write for its run_name (first: name \"" +
+             first_renamed->name + "\", run_name \"" + first_renamed->run_name +
+             "\"); they are read under their run_name",
+         "Google Benchmark writes the run_name as the name (plus \"_<statistic>\" for an "
+         "aggregate): was the file edited, or written by another tool?");
   }
   if (aggregates_only > 0) {
     note(Severity::warning, "/benchmarks",

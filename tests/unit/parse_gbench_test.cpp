@@ -393,6 +393,78 @@ TEST(ParseGbench, RepetitionIndexesFarBeyondTheRowsAllocateNothing) {
             "  hint: were two result files concatenated?\n");
 }
 
+std::string notes_of(const RunSet& run_set) {
+  std::string out;
+  for (const Diagnostic& note : run_set.notes) {
+    out += format_diagnostic(note);
+  }
+  return out;
+}
+
+TEST(ParseGbench, NotesRepetitionsMissingFromTheRows) {
+  // "repetitions": 5 with 3 rows: two repetitions are missing, and that is said.
+  EXPECT_EQ(notes_of(parsed(document({entry("BM_a", 0, 5, "1"), entry("BM_a", 1, 5, "2"),
+                                      entry("BM_a", 2, 5, "3"), entry("BM_b", 0, 1, "1")}))),
+            "bm.json: warning: /benchmarks: 1 of 2 benchmarks have a number of iteration entries "
+            "other than their \"repetitions\" (first: \"BM_a\": repetitions 5, 3 iteration "
+            "entries)\n"
+            "  hint: was the run cut short (a crash, a timeout) or were entries removed? The "
+            "missing repetitions are not compared\n");
+}
+
+TEST(ParseGbench, NotesAggregatesThatContradictTheRows) {
+  const auto rows = [] {
+    return std::vector<std::string>{entry("BM_a", 0, 3, "1"), entry("BM_a", 1, 3, "2"),
+                                    entry("BM_a", 2, 3, "6")};
+  };
+  // Mean 3, median 2, sample standard deviation sqrt(7), cv sqrt(7) / 3: consistent, no note.
+  std::vector<std::string> consistent = rows();
+  consistent.push_back(aggregate("BM_a", "mean", "time", "3"));
+  consistent.push_back(aggregate("BM_a", "median", "time", "2"));
+  consistent.push_back(aggregate("BM_a", "stddev", "time", "2.6457513110645907"));
+  consistent.push_back(aggregate("BM_a", "cv", "percentage", "0.88191710368819687"));
+  consistent.push_back(aggregate("BM_a", "p90", "time", "5.2"));  // custom: not checked
+  EXPECT_EQ(notes_of(parsed(document(consistent))), "");
+
+  std::vector<std::string> edited = rows();
+  edited.push_back(aggregate("BM_a", "mean", "time", "2.5"));
+  edited.push_back(aggregate("BM_a", "cv", "percentage", "0.5"));
+  EXPECT_EQ(notes_of(parsed(document(edited))),
+            "bm.json: warning: /benchmarks: 4 of Google Benchmark's aggregates contradict the "
+            "repetitions they summarise (first: \"BM_a\" real_time cv 0.5, but its 3 repetitions "
+            "give 0.881917)\n"
+            "  hint: aggregates and repetitions of one run always agree: were entries edited, or "
+            "two runs merged? perfgate compares the repetitions\n");
+}
+
+TEST(ParseGbench, NameOtherThanTheRunNameIsANoteOrWhenAmbiguousAnError) {
+  std::string renamed = entry("BM_a", 0, 1, "1");
+  renamed.replace(renamed.find("\"name\": \"BM_a\""), 14, "\"name\": \"BM_a/fast\"");
+  EXPECT_EQ(notes_of(parsed(document({entry("BM_b", 0, 1, "1"), renamed}))),
+            "bm.json: warning: /benchmarks/1/name: 1 entry has a name that Google Benchmark would "
+            "not write for its run_name (first: name \"BM_a/fast\", run_name \"BM_a\"); they are "
+            "read under their run_name\n"
+            "  hint: Google Benchmark writes the run_name as the name (plus \"_<statistic>\" for "
+            "an aggregate): was the file edited, or written by another tool?\n");
+  // The name of another benchmark: which one this row measured cannot be told.
+  std::string ambiguous = entry("BM_a", 0, 1, "1");
+  ambiguous.replace(ambiguous.find("\"name\": \"BM_a\""), 14, "\"name\": \"BM_b\"");
+  EXPECT_EQ(errors_of(document({entry("BM_b", 0, 1, "1"), ambiguous})),
+            "bm.json:26: error: /benchmarks/1/name: name \"BM_b\" belongs to the benchmark "
+            "\"BM_b\", but run_name says \"BM_a\": which benchmark this entry measured is "
+            "ambiguous\n"
+            "  hint: Google Benchmark writes the run_name as the name (plus \"_<statistic>\" for "
+            "an aggregate): was the file edited or merged by hand?\n");
+  // An aggregate named after another benchmark's statistic is just as ambiguous.
+  std::string aggregate_row = aggregate("BM_a", "mean", "time", "1");
+  aggregate_row.replace(aggregate_row.find("\"name\": \"BM_a_mean\""), 19,
+                        "\"name\": \"BM_b_mean\"");
+  EXPECT_NE(errors_of(document({entry("BM_a", 0, 1, "1"), entry("BM_b", 0, 1, "1"),
+                                aggregate_row}))
+                .find("/benchmarks/2/name: name \"BM_b_mean\" belongs to the benchmark \"BM_b\""),
+            std::string::npos);
+}
+
 TEST(ParseGbench, ReportsEveryProblemUpToTheCap) {
   std::vector<std::string> entries;
   for (int i = 0; i < 25; ++i) {
