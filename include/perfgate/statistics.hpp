@@ -63,18 +63,22 @@ struct Interval {
   double upper = 0.0;
 };
 
-// Exact null distributions, computed once per size and kept: a gate compares thousands of
-// benchmarks with the same repetition counts. Not synchronised: one cache per thread, e.g. one
-// per evaluate() call (the library keeps no global state). References stay valid as long as the
-// cache lives.
+// Exact null distributions and quantiles, computed once per size and kept: a gate compares
+// thousands of benchmarks with the same repetition counts and degrees of freedom. Not
+// synchronised: one cache per thread, e.g. one per evaluate() call (the library keeps no global
+// state). References stay valid as long as the cache lives.
 class NullDistributionCache {
  public:
   const std::vector<double>& mann_whitney(std::size_t n1, std::size_t n2);  // mann_whitney_null_pmf
   const std::vector<double>& signed_rank(std::size_t n);                    // signed_rank_null_pmf
+  double t_quantile(double p, double df);  // Student t (normal for df <= 0 or very large df)
+  double f_upper_quantile(double d1, double d2, double tail);  // upper `tail` quantile of F
 
  private:
   std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> m_mann_whitney;
   std::map<std::size_t, std::vector<double>> m_signed_rank;
+  std::map<std::pair<double, double>, double> m_t_quantile;
+  std::map<std::pair<double, double>, double> m_f_quantile;  // tail is fixed per gate
 };
 
 // What the other comparisons of a gate say about the noise of one (empirical Bayes, as limma does
@@ -114,6 +118,9 @@ struct ComparisonOptions {
   double same_job_screen_k = 7.0;
   // The gate's variance prior for the moderated t test (compare_moderated); df 0 = none.
   VariancePrior prior;
+  // A lower bound of the screens' MAD-sigma (log scale): the gate's typical noise, so that a few
+  // values whose MAD is tiny by chance do not lose a legitimate value to the screen. 0 = none.
+  double screen_floor = 0.0;
 };
 
 struct ComparisonResult {
@@ -221,10 +228,11 @@ SampleVariance screened_log_variance(const std::vector<double>& baseline,
                                      const std::vector<double>& candidate,
                                      const ComparisonOptions& options);
 
-// Fits the prior (Smyth 2004, limma's fitFDist, by moments of log variances) to the variances of
-// a gate's comparisons. Comparisons with df 0 or a zero variance carry no information and are left
-// out; with fewer than 3 left there is no prior (df 0). The prior's df never exceeds the total df
-// it was estimated from.
+// Fits the prior (Smyth 2004's model, as limma) to the variances of a gate's comparisons, robustly:
+// by the median and interquartile range of the log variances against log F(d, d0) for their
+// median df d, so that a quarter of the comparisons may carry outliers. Comparisons with df 0 or
+// a zero variance carry no information and are left out; with fewer than 3 left there is no prior
+// (df 0). The prior's df never exceeds the total df it was estimated from.
 VariancePrior fit_variance_prior(const std::vector<SampleVariance>& variances);
 
 // Two samples, Student t on the screened mean logs with the variance moderated by options.prior:
@@ -267,7 +275,7 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
 // alpha detects with the given power when the shift estimate has the given log-scale
 // standard error and degrees of freedom (df <= 0 or inf: normal).
 double minimum_detectable_effect(double standard_error, double df, double alpha, double power,
-                                 Direction direction);
+                                 Direction direction, NullDistributionCache* cache = nullptr);
 // "Noisy": the comparison cannot resolve a change of the size of the margin.
 bool is_noisy(double mde, double margin);
 

@@ -4,6 +4,10 @@
 #include <perfgate/pattern.hpp>
 #include <perfgate/statistics.hpp>
 
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -815,17 +819,26 @@ class Evaluator {
   // variances of every comparison of that metric whose runs are pooled (one run a side, or the
   // paired lane's same-job test).
   std::map<std::string, stats::VariancePrior> variance_priors() const {
-    std::map<std::string, std::vector<stats::SampleVariance>> by_metric;
-    for (const StatisticalCase& c : m_cases) {
-      stats::ComparisonOptions options;
-      options.margin = c.margin;
-      options.direction = c.rule->direction;
-      by_metric[c.rule->metric].push_back(stats::screened_log_variance(
-          flatten(c.baseline_runs), flatten(c.candidate_runs), options));
-    }
+    // Two passes: the first, unscreened, finds the gate's typical noise; the second screens each
+    // comparison's slow outliers against at least that noise and fits the prior the tests use.
     std::map<std::string, stats::VariancePrior> priors;
-    for (const auto& [metric, variances] : by_metric) {
-      priors[metric] = stats::fit_variance_prior(variances);
+    for (const bool screened : {false, true}) {
+      std::map<std::string, std::vector<stats::SampleVariance>> by_metric;
+      for (const StatisticalCase& c : m_cases) {
+        stats::ComparisonOptions options;
+        options.margin = c.margin;
+        options.direction = c.rule->direction;
+        if (!screened) {
+          options.same_job_screen_k = 0.0;
+        } else {
+          options.screen_floor = std::sqrt(priors[c.rule->metric].variance);
+        }
+        by_metric[c.rule->metric].push_back(stats::screened_log_variance(
+            flatten(c.baseline_runs), flatten(c.candidate_runs), options));
+      }
+      for (const auto& [metric, variances] : by_metric) {
+        priors[metric] = stats::fit_variance_prior(variances);
+      }
     }
     return priors;
   }
@@ -877,6 +890,7 @@ class Evaluator {
         const auto prior = priors.find(c.rule->metric);
         if (prior != priors.end()) {
           options.prior = prior->second;
+          options.screen_floor = std::sqrt(prior->second.variance);
         }
         const bool one_run_each = c.baseline_runs.size() <= 1 && c.candidate_runs.size() <= 1;
         if (m_options.paired) {
@@ -974,10 +988,16 @@ class Evaluator {
     const double worse = lower_is_better ? change : -change;
     const double worse_low = lower_is_better ? r.ratio_ci.lower - 1 : 1 - r.ratio_ci.upper;
     const double worse_high = lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;
-    const bool insufficient = stats::is_insufficient(r.min_attainable_p, level);
-    const double mde = insufficient ? std::numeric_limits<double>::infinity()
-                                    : stats::minimum_detectable_effect(r.standard_error, r.df,
-                                                                       level, 0.80, rule.direction);
+    // The comparison was made at alpha = level and power 0.80: its own minimum detectable effect.
+    // Whether it could have seen a regression is judged with the noise's 90% upper confidence
+    // bound (sd * sqrt(df / chi2_{df, 0.10})): with few degrees of freedom a variance that is small
+    // by chance must not make a comparison look decidable (docs/statistics.md, section 3).
+    const double mde = r.mde;
+    const double decidable_mde =
+        std::isfinite(r.mde) && r.df > 0 && r.df < 1e5
+            ? stats::minimum_detectable_effect(r.standard_error * sigma_upper_factor(r.df), r.df,
+                                               level, 0.80, rule.direction)
+            : mde;
     d.method = (m_options.paired ? "paired:" : "") + std::string(sequential ? "sequential:" : "") +
                method_name(r);
     d.change = change;
@@ -993,38 +1013,44 @@ class Evaluator {
     const double reference = rule.relative.fail ? *rule.relative.fail : *rule.relative.warn;
     d.headroom = reference - worse;
     d.note.clear();
-    const std::string what = rule.metric + " " + std::string(to_string(rule.statistic));
-    const std::string interval =
-        finite_interval ? " (" + confidence_text() + " CI " + percent_text(*d.change_low) + " to " +
-                              percent_text(*d.change_high) + ")"
-                        : std::string();
-    const std::string estimate = "changed " + percent_text(change) + interval;
-    const std::string evidence = "p = " + number_text(adjusted) + " adjusted over " +
-                                 std::to_string(m_members) + " comparison" +
-                                 (m_members == 1 ? "" : "s") + ", alpha " +
-                                 number_text(m_options.family_alpha);
+    // The words are made only for the decisions that carry a note (a gate has thousands of passes).
+    const auto what = [&] { return rule.metric + " " + std::string(to_string(rule.statistic)); };
+    const auto interval = [&] {
+      return finite_interval ? " (" + confidence_text() + " CI " + percent_text(*d.change_low) +
+                                   " to " + percent_text(*d.change_high) + ")"
+                             : std::string();
+    };
+    const auto estimate = [&] { return "changed " + percent_text(change) + interval(); };
+    const auto evidence = [&] {
+      return "p = " + number_text(adjusted) + " adjusted over " + std::to_string(m_members) +
+             " comparison" + (m_members == 1 ? "" : "s") + ", alpha " +
+             number_text(m_options.family_alpha);
+    };
     const bool beyond_by_interval = !undecided && finite_interval && worse_low > reference;
     if (!undecided && (adjusted <= m_options.family_alpha || beyond_by_interval)) {
       d.verdict = rule.relative.fail ? Verdict::fail : Verdict::warn;
-      d.note = what + " " + estimate + ", shown to exceed the " +
+      d.note = what() + " " + estimate() + ", shown to exceed the " +
                (rule.relative.fail ? "fail" : "warn") + " limit " + d.limit_text + " (" +
-               evidence + ")";
+               evidence() + ")";
       return;
     }
     if (undecided) {
       d.verdict = worse > reference ? Verdict::warn : Verdict::pass;
-      d.note = what + " " + estimate + "; undecided after " +
+      d.note = what() + " " + estimate() + "; undecided after " +
                std::to_string(std::min(r.n_baseline, r.n_candidate)) +
                " repetitions per side: more repetitions follow";
       return;
     }
     // An adaptive early pass is a decision of the design up to its cap (the upper bound at this
     // look is inside the margin), so the resolution of this one look does not make it noisy.
-    const bool ruled_out = finite_interval && worse_high <= reference;
-    if (!passed_early && !(mde <= c.margin) && !ruled_out) {
+    // A pass on the interval alone (when the comparison is too noisy to have seen a regression)
+    // needs a stricter bound than the family's: at one-sided 1e-4 at least, so that a lone
+    // benchmark with two repetitions does not pass a real regression on a lucky draw.
+    const bool ruled_out = finite_interval && strict_worse_high(r, level, lower_is_better) <= reference;
+    if (!passed_early && !(decidable_mde <= c.margin) && !ruled_out) {
       d.verdict = Verdict::noisy;
-      d.note = what + " could not be decided at " + d.limit_text + ": " +
-               noise_text(r, mde, level) + "; the estimate " + estimate +
+      d.note = what() + " could not be decided at " + d.limit_text + ": " +
+               noise_text(r, mde, level) + "; the estimate " + estimate() +
                (worse > reference ? " (likely a regression, not proven)" : std::string()) + ". " +
                advice(r, mde, c.margin, level);
       return;
@@ -1032,33 +1058,57 @@ class Evaluator {
     if (worse > reference) {
       // The comparison could have shown a regression of this size and did not: not a pass.
       d.verdict = Verdict::noisy;
-      d.note = what + " " + estimate + ": beyond " + d.limit_text +
-               " but not proven at the gate's confidence (" + evidence +
+      d.note = what() + " " + estimate() + ": beyond " + d.limit_text +
+               " but not proven at the gate's confidence (" + evidence() +
                "). Re-run the gate, or run more repetitions";
       return;
     }
     if (rule.relative.warn && worse > *rule.relative.warn) {
       d.verdict = Verdict::warn;
-      d.note = what + " " + estimate + ", beyond the warn limit " +
+      d.note = what() + " " + estimate() + ", beyond the warn limit " +
                describe_limit(rule, *rule.relative.warn);
       return;
     }
     if (-worse >= rule.improvement && rule.improvement > 0) {
       if (finite_interval && worse_high < 0) {
         d.verdict = Verdict::improved;
-        d.note = "improved by " + percent_text(std::fabs(change)).substr(1) + interval;
+        d.note = "improved by " + percent_text(std::fabs(change)).substr(1) + interval();
         return;
       }
       d.verdict = Verdict::pass;
-      d.note = what + " " + estimate + ": an improvement, not proven";
+      d.note = what() + " " + estimate() + ": an improvement, not proven";
       return;
     }
     d.verdict = Verdict::pass;
     if (passed_early) {
-      d.note = what + " " + estimate + ": inside the margin after " +
+      d.note = what() + " " + estimate() + ": inside the margin after " +
                std::to_string(std::min(r.n_baseline, r.n_candidate)) +
                " repetitions per side, so the adaptive design stopped early";
     }
+  }
+
+  // The bad-side bound of the comparison's estimate at one-sided min(level / 2, 1e-4), as a change.
+  double strict_worse_high(const stats::ComparisonResult& r, double level, bool lower_is_better) {
+    if (!(r.standard_error > 0) || !std::isfinite(r.standard_error) || !(r.df > 0) ||
+        r.method == stats::Method::exact_rank || r.method == stats::Method::normal_rank) {
+      return lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;
+    }
+    const double tail = std::min(level / 2, 1e-4);
+    const double q = r.df >= 1e5 ? -boost::math::quantile(boost::math::normal(), tail)
+                                 : boost::math::quantile(boost::math::complement(
+                                       boost::math::students_t(r.df), tail));
+    return lower_is_better ? std::expm1(r.shift + q * r.standard_error)
+                           : -std::expm1(r.shift - q * r.standard_error);
+  }
+
+  // sqrt(df / chi2_{df, 0.10}): how much larger the true sd may be than its estimate, at 90%.
+  double sigma_upper_factor(double df) {
+    const auto [it, inserted] = m_sigma_upper.emplace(df, 0.0);
+    if (inserted) {
+      const boost::math::chi_squared_distribution<double> chi2(df);
+      it->second = std::sqrt(df / boost::math::quantile(chi2, 0.10));
+    }
+    return it->second;
   }
 
   // "95% family-wise" over several comparisons, "95%" for one.
@@ -1175,6 +1225,7 @@ class Evaluator {
   std::vector<Decision> m_decisions;
   std::vector<StatisticalCase> m_cases;
   std::size_t m_members = 0;  // members of the statistical family (decide_statistically)
+  std::map<double, double> m_sigma_upper;  // sigma_upper_factor by df
 };
 
 }  // namespace

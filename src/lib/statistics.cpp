@@ -10,11 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
-#include <boost/math/special_functions/digamma.hpp>
-#include <boost/math/special_functions/polygamma.hpp>
-#include <boost/math/special_functions/trigamma.hpp>
 
 namespace perfgate::stats {
 
@@ -28,8 +27,14 @@ constexpr double k_pi = 3.14159265358979323846;
 constexpr double k_hl_variance_factor = k_pi / 3.0;
 // Asymptotic variance of the sample median relative to the mean (pi / 2).
 constexpr double k_median_variance_factor = k_pi / 2.0;
-// Above this many degrees of freedom Student t is replaced by the normal.
-constexpr double k_df_normal = 1.0e7;
+// A comparison's own variance beyond this upper quantile of the prior's F distribution does not
+// borrow from the prior (compare_moderated).
+constexpr double k_prior_misfit = 1.0e-4;
+// Above this many degrees of freedom Student t is replaced by the normal (a moderated test of a
+// large gate has d0 + d in the tens of thousands; at 1e5 df the tail probabilities at the levels
+// of a 20 000-benchmark gate differ from the normal's by under 0.2 %, and Boost's t functions are
+// slow there).
+constexpr double k_df_normal = 1.0e5;
 
 double to_double(std::size_t value) { return static_cast<double>(value); }
 
@@ -84,6 +89,16 @@ double t_quantile(double p, double df) {
   }
   const boost::math::students_t_distribution<double> dist(df);
   return boost::math::quantile(dist, p);
+}
+
+// The upper `tail` quantile of F(d1, d2); d2 beyond 1e6 is the chi-square limit chi2(d1) / d1.
+double f_upper_quantile(double d1, double d2, double tail) {
+  if (d2 > 1.0e6) {
+    const boost::math::chi_squared_distribution<double> chi2(d1);
+    return boost::math::quantile(boost::math::complement(chi2, tail)) / d1;
+  }
+  const boost::math::fisher_f_distribution<double> f(d1, d2);
+  return boost::math::quantile(boost::math::complement(f, tail));
 }
 
 double clamp_probability(double p) { return std::min(1.0, std::max(0.0, p)); }
@@ -263,7 +278,8 @@ void finish_result(ComparisonResult& result, const ComparisonOptions& options, d
   result.mde = insufficient
                    ? k_infinity
                    : minimum_detectable_effect(result.standard_error, result.df, options.alpha,
-                                               options.power, options.direction);
+                                               options.power, options.direction,
+                                               options.null_cache);
   result.noisy = is_noisy(result.mde, options.margin);
   result.p_adjusted = result.p_worse;
   result.within_margin = interval_passes(result.shift_ci, log_margin, options.direction);
@@ -299,18 +315,21 @@ std::vector<std::vector<double>> non_empty_log_groups(
 
 // Label-blind outlier screen: values above median + k * MAD-sigma of the pooled
 // values, if they are few (at most max(1, N / 10)). Returns +inf when nothing is screened.
-double screening_threshold(const std::vector<double>& pooled, double k) {
-  if (!(k > 0.0) || pooled.size() < 4) {
+double screening_threshold(const std::vector<double>& pooled, double k, double floor = 0.0) {
+  // Without a floor from the gate, the MAD of fewer than 8 values is too unreliable to call one of
+  // them an outlier (and screening would break the t test's level); with a floor, from 4.
+  if (!(k > 0.0) || pooled.size() < (floor > 0.0 ? 4U : 8U)) {
     return k_infinity;
   }
-  const double spread = mad_sigma(pooled);
+  // A MAD of a few values can be tiny by chance; the gate's typical noise bounds it from below.
+  const double spread = std::max(mad_sigma(pooled), floor);
   if (!(spread > 0.0)) {
     return k_infinity;
   }
   const double threshold = median(pooled) + k * spread;
   const auto above = static_cast<std::size_t>(
       std::count_if(pooled.begin(), pooled.end(), [&](double v) { return v > threshold; }));
-  if (above == 0 || above > std::max<std::size_t>(1, pooled.size() / 10)) {
+  if (above == 0 || above > std::max<std::size_t>(1, pooled.size() / 5)) {
     return k_infinity;
   }
   return threshold;
@@ -363,10 +382,10 @@ OrientedSamples orient(const std::vector<double>& baseline, const std::vector<do
 // Both samples after the label-blind screen of the pooled values (screening_threshold); both
 // unscreened when the screen would empty a side.
 std::pair<std::vector<double>, std::vector<double>> screen_two_samples(
-    const std::vector<double>& xs, const std::vector<double>& ys, double k) {
+    const std::vector<double>& xs, const std::vector<double>& ys, double k, double floor = 0.0) {
   std::vector<double> pooled = xs;
   pooled.insert(pooled.end(), ys.begin(), ys.end());
-  const double threshold = screening_threshold(pooled, k);
+  const double threshold = screening_threshold(pooled, k, floor);
   std::vector<double> xt = keep_at_most(xs, threshold);
   std::vector<double> yt = keep_at_most(ys, threshold);
   if (xt.empty() || yt.empty()) {
@@ -544,6 +563,22 @@ const std::vector<double>& NullDistributionCache::signed_rank(std::size_t n) {
   return found->second;
 }
 
+double NullDistributionCache::t_quantile(double p, double df) {
+  const auto [it, inserted] = m_t_quantile.emplace(std::make_pair(p, df), 0.0);
+  if (inserted) {
+    it->second = perfgate::stats::t_quantile(p, df);
+  }
+  return it->second;
+}
+
+double NullDistributionCache::f_upper_quantile(double d1, double d2, double tail) {
+  const auto [it, inserted] = m_f_quantile.emplace(std::make_pair(d1, d2), 0.0);
+  if (inserted) {
+    it->second = perfgate::stats::f_upper_quantile(d1, d2, tail);
+  }
+  return it->second;
+}
+
 double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
   if (n1 == 0 || n2 == 0) {
     return 1.0;
@@ -688,7 +723,8 @@ ScreenedSamples screen_aligned(const std::vector<double>& baseline,
   for (double& v : aligned) {
     v -= aligned_by;
   }
-  auto [xt, aligned_kept] = screen_two_samples(out.sides.xs, aligned, options.same_job_screen_k);
+  auto [xt, aligned_kept] = screen_two_samples(out.sides.xs, aligned, options.same_job_screen_k,
+                                               options.screen_floor);
   for (double& v : aligned_kept) {
     v += aligned_by;
   }
@@ -715,26 +751,14 @@ SampleVariance pooled_variance(const std::vector<double>& xt, const std::vector<
   return SampleVariance{df > 0.0 ? sum_squares / df : 0.0, df};
 }
 
-// The inverse of the trigamma function by Newton's method (Smyth 2004, limma's trigammaInverse).
-double trigamma_inverse(double x) {
-  if (x > 1.0e7) {
-    return 1.0 / std::sqrt(x);
-  }
-  if (x < 1.0e-6) {
-    return 1.0 / x;
-  }
-  double y = 0.5 + 1.0 / x;
-  for (int iteration = 0; iteration < 50; ++iteration) {
-    const double tri = boost::math::trigamma(y);
-    const double step = tri * (1.0 - tri / x) / boost::math::polygamma(2, y);
-    y += step;
-    if (-step / y < 1.0e-8) {
-      break;
-    }
-  }
-  return y;
-}
+}  // namespace
 
+namespace {
+double misfit_ratio(double own_df, double prior_df, const ComparisonOptions& options) {
+  return options.null_cache != nullptr
+             ? options.null_cache->f_upper_quantile(own_df, prior_df, k_prior_misfit)
+             : f_upper_quantile(own_df, prior_df, k_prior_misfit);
+}
 }  // namespace
 
 SampleVariance screened_log_variance(const std::vector<double>& baseline,
@@ -745,29 +769,89 @@ SampleVariance screened_log_variance(const std::vector<double>& baseline,
 }
 
 VariancePrior fit_variance_prior(const std::vector<SampleVariance>& variances) {
-  std::vector<double> e;
-  double trigamma_sum = 0.0;
+  // Robust to the outliers of benchmark timings (a comparison whose screen kept a slow
+  // repetition has a variance far above the rest): the prior is fitted to the trimmed spread of
+  // the log variances, not to all their moments. log s^2 = log s0^2 + log F(d, d0) for the
+  // comparisons' typical df d; d0 is the df whose F distribution has the observed variance between
+  // the 5% and the 85% quantiles (the spread beyond what d alone gives is the spread of the true
+  // variances), and s0^2 puts the median of the fitted distribution on the observed median. The
+  // trimmed variance uses every comparison inside the range, so it is far less noisy than an
+  // interquartile range, and up to 15% of the comparisons may carry outliers.
+  std::vector<double> logs;
+  std::vector<double> dfs;
   double total_df = 0.0;
   for (const SampleVariance& v : variances) {
     if (!(v.df > 0.0) || !(v.variance > 0.0) || !std::isfinite(v.variance)) {
       continue;
     }
-    const double half = v.df / 2.0;
-    e.push_back(std::log(v.variance) - boost::math::digamma(half) + std::log(half));
-    trigamma_sum += boost::math::trigamma(half);
+    logs.push_back(std::log(v.variance));
+    dfs.push_back(v.df);
     total_df += v.df;
   }
-  if (e.size() < 3) {
+  if (logs.size() < 3) {
     return {};
   }
-  const double g = to_double(e.size());
-  const double e_mean = mean_of(e);
-  const double e_var = sum_of_squares(e, e_mean) / (g - 1.0) - trigamma_sum / g;
-  double df = e_var > 0.0 ? 2.0 * trigamma_inverse(e_var) : k_infinity;
+  std::sort(logs.begin(), logs.end());
+  constexpr double k_low = 0.05;
+  constexpr double k_high = 0.85;
+  const auto first = static_cast<std::size_t>(std::floor(k_low * to_double(logs.size())));
+  const auto last = std::max(first + 2, static_cast<std::size_t>(
+                                            std::ceil(k_high * to_double(logs.size()))));
+  const std::vector<double> kept(logs.begin() + static_cast<std::ptrdiff_t>(first),
+                                 logs.begin() + static_cast<std::ptrdiff_t>(
+                                                    std::min(last, logs.size())));
+  // The trimmed variance, less one standard error of its own: whatever spread the sampling noise
+  // of a few hundred variances could explain is not taken for a spread of the true variances (the
+  // misfit rule of compare_moderated keeps a comparison that is far noisier than its gate out of
+  // the prior's reach).
+  const double kept_mean = mean_of(kept);
+  const double kept_n = to_double(kept.size());
+  const double raw_spread = sum_of_squares(kept, kept_mean) / kept_n;
+  double fourth = 0.0;
+  for (const double v : kept) {
+    fourth += std::pow(v - kept_mean, 4.0);
+  }
+  const double spread_error = std::sqrt(std::max(0.0, fourth / kept_n - raw_spread * raw_spread) /
+                                        kept_n);
+  const double observed_spread = raw_spread - spread_error;
+  const double observed_median = median(logs);
+  const double d = median(dfs);
+  // Quantiles of log F(d, d0); d0 beyond 1e6 is the chi-square limit.
+  const auto log_f_quantile = [&](double d0, double q) {
+    if (d0 > 1.0e6) {
+      const boost::math::chi_squared_distribution<double> chi2(d);
+      return std::log(boost::math::quantile(chi2, q) / d);
+    }
+    const boost::math::fisher_f_distribution<double> f(d, d0);
+    return std::log(boost::math::quantile(f, q));
+  };
+  // The same trimmed variance of log F(d, d0), by the midpoint rule on its quantile function.
+  const auto spread_of = [&](double d0) {
+    constexpr int k_points = 16;
+    std::vector<double> points;
+    for (int j = 0; j < k_points; ++j) {
+      points.push_back(log_f_quantile(d0, k_low + (k_high - k_low) * (j + 0.5) / k_points));
+    }
+    return sum_of_squares(points, mean_of(points)) / to_double(points.size());
+  };
   // The prior cannot carry more information than the comparisons it was estimated from.
-  df = std::min(df, total_df);
-  const double half = df / 2.0;
-  return VariancePrior{df, std::exp(e_mean + boost::math::digamma(half) - std::log(half))};
+  const double cap = total_df;
+  double d0 = cap;
+  if (observed_spread > spread_of(cap)) {
+    // spread_of falls as d0 grows: bisection on log d0.
+    double low = std::log(0.05);
+    double high = std::log(cap);
+    for (int iteration = 0; iteration < 20; ++iteration) {
+      const double middle = (low + high) / 2.0;
+      if (spread_of(std::exp(middle)) > observed_spread) {
+        low = middle;
+      } else {
+        high = middle;
+      }
+    }
+    d0 = std::exp((low + high) / 2.0);
+  }
+  return VariancePrior{d0, std::exp(observed_median - log_f_quantile(d0, 0.5))};
 }
 
 ComparisonResult compare_moderated(const std::vector<double>& baseline,
@@ -781,7 +865,12 @@ ComparisonResult compare_moderated(const std::vector<double>& baseline,
   double sum_squares = 0.0;
   const SampleVariance own = pooled_variance(xt, yt, &sum_squares);
   const VariancePrior& prior = options.prior;
-  const bool has_prior = prior.df > 0.0 && prior.variance > 0.0;
+  // A comparison whose own variance the prior could not have produced (beyond the 1 - 1e-4
+  // quantile of s0^2 F(d, d0): a slow repetition the screen kept, or a benchmark noisier than its
+  // gate) borrows nothing: the prior would hide its noise (docs/statistics.md, section 2).
+  const bool has_prior = prior.df > 0.0 && prior.variance > 0.0 &&
+                         !(own.df > 0.0 &&
+                           own.variance > prior.variance * misfit_ratio(own.df, prior.df, options));
   const double df = own.df + (has_prior ? prior.df : 0.0);
 
   ComparisonResult result;
@@ -814,8 +903,10 @@ ComparisonResult compare_moderated(const std::vector<double>& baseline,
     const double t = badness_minus_margin / result.standard_error;
     result.p_worse = clamp_probability(t_upper(t, df));
     result.p_not_worse = clamp_probability(t_cdf(t, df));
-    const double half_width =
-        t_quantile(1.0 - (1.0 - options.confidence) / 2.0, df) * result.standard_error;
+    const double p = 1.0 - (1.0 - options.confidence) / 2.0;
+    const double half_width = (options.null_cache != nullptr ? options.null_cache->t_quantile(p, df)
+                                                             : t_quantile(p, df)) *
+                              result.standard_error;
     result.shift_ci = {result.shift - half_width, result.shift + half_width};
   } else {
     // No spread anywhere (identical values): the sign decides.
@@ -1090,14 +1181,16 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
 // ---- noise and resolution -----------------------------------------------------------
 
 double minimum_detectable_effect(double standard_error, double df, double alpha, double power,
-                                 Direction direction) {
+                                 Direction direction, NullDistributionCache* cache) {
   if (!(alpha > 0.0 && alpha < 1.0) || !(power > 0.0 && power < 1.0)) {
     throw std::invalid_argument("alpha and power must be in (0, 1)");
   }
   if (!(standard_error > 0.0)) {
     return standard_error == 0.0 ? 0.0 : k_infinity;
   }
-  const double multiplier = t_quantile(1.0 - alpha, df) + t_quantile(power, df);
+  const double multiplier = cache != nullptr
+                                ? cache->t_quantile(1.0 - alpha, df) + cache->t_quantile(power, df)
+                                : t_quantile(1.0 - alpha, df) + t_quantile(power, df);
   const double log_effect = multiplier * standard_error;
   if (direction == Direction::lower_is_better) {
     return std::expm1(log_effect);
