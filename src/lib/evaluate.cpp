@@ -1,6 +1,8 @@
 // The decision step: policy x baseline x candidate -> one Decision per benchmark x metric x rule.
 // Pure: everything it needs comes in through its arguments.
 #include <perfgate/evaluate.hpp>
+#include <perfgate/natural_order.hpp>
+#include <perfgate/number_format.hpp>
 #include <perfgate/pattern.hpp>
 #include <perfgate/statistics.hpp>
 
@@ -214,11 +216,7 @@ SideValue side_value(const MetricSeries& series, Statistic statistic, std::strin
   return out;
 }
 
-std::string percent_text(double fraction) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%+.1f%%", fraction * 100.0);
-  return buffer;
-}
+std::string percent_text(double fraction) { return format_percent(fraction, 1); }
 
 // Conditional Holm's selection threshold in the paired lane (docs/statistics.md, section 6).
 constexpr double k_paired_tau = 0.5;
@@ -294,7 +292,7 @@ class Evaluator {
     std::stable_sort(m_decisions.begin(), m_decisions.end(),
                      [](const Decision& a, const Decision& b) {
                        if (a.benchmark != b.benchmark) {
-                         return a.benchmark < b.benchmark;
+                         return natural_less(a.benchmark, b.benchmark);
                        }
                        if (a.metric != b.metric) {
                          return a.metric < b.metric;
@@ -1113,15 +1111,11 @@ class Evaluator {
 
   // "95% family-wise" over several comparisons, "95%" for one.
   std::string confidence_text() const {
-    const std::string level = percent_text(1 - m_options.family_alpha).substr(1);
+    const std::string level = format_general(100 * (1 - m_options.family_alpha), 4) + "%";
     return m_members > 1 ? level + " family-wise" : level;
   }
 
-  static std::string number_text(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%.2g", value);
-    return buffer;
-  }
+  static std::string number_text(double value) { return format_general(value, 2); }
 
   std::string noise_text(const stats::ComparisonResult& r, double mde, double level) const {
     if (std::isinf(mde)) {
@@ -1153,7 +1147,8 @@ class Evaluator {
     } else if (r.method == stats::Method::screened_t_runs) {
       text += "more process runs per side (RUNS of perfgate_add_benchmarks)";
     } else {
-      std::size_t n = std::max<std::size_t>(std::max(r.n_baseline, r.n_candidate), 2);
+      // The standard error shrinks with the smaller side's repetitions.
+      std::size_t n = std::max<std::size_t>(std::min(r.n_baseline, r.n_candidate), 2);
       if (std::isinf(mde) && r.df == 0) {
         n = 5;
       } else if (std::isinf(mde)) {
