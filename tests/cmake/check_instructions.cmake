@@ -4,7 +4,9 @@
 #
 #   EXPECT=pass: the unchanged bm_example passes, and every count it measures (INSTRUCTIONS_REPEAT
 #                separate valgrind runs per benchmark) is bit-identical to every count of the
-#                committed baseline (recorded on another day, by other runs).
+#                committed baseline (recorded on another day, by other runs, on another host:
+#                perfgate measures on a pinned host, so neither the CPU, the host name, the time
+#                zone nor the kernel moves a count; docs/lanes.md, "A pinned host").
 #   EXPECT=fail: a build with ~1 % more work in one benchmark (bm_example_plus1) fails, the report
 #                names that benchmark with the metric instructions, every other benchmark passes,
 #                and the measured change is within TOLERANCE points of the injected one.
@@ -142,6 +144,21 @@ if(EXPECT STREQUAL "pass")
   if(NOT problems)
     message("e2e: ${NAME}: passed; ${compared} instruction counts of ${count} benchmarks are "
             "bit-identical to the committed baseline ${baseline_file}")
+  elseif(problems MATCHES "counts differ")
+    # What a reviewer compares first when counts move between hosts (docs/lanes.md).
+    foreach(key pinned_host valgrind_hwcaps)
+      foreach(side recorded measured)
+        set(json "${baseline}")
+        if(side STREQUAL "measured")
+          set(json "${results}")
+        endif()
+        string(JSON ${side} ERROR_VARIABLE missing GET "${json}" context extra ${key})
+        if(NOT missing STREQUAL "NOTFOUND")
+          set(${side} "(not recorded)")
+        endif()
+      endforeach()
+      string(APPEND problems "\n  ${key}: baseline '${recorded}', this host '${measured}'")
+    endforeach()
   endif()
 else()
   if(NOT status STREQUAL "failed" OR NOT comparator_exit STREQUAL "1" OR result EQUAL 0)
