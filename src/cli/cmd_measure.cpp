@@ -57,9 +57,11 @@ std::string fixed(double value, int decimals) {
 
 // The toolchain facts the counts depend on (fingerprint_keys(k_lane_instructions)), and the
 // valgrind facts a reviewer may want when a count moves between machines.
+// `dynamic` is set to false when ldd says the executable is statically linked (it then ignores
+// LD_PRELOAD, and so the pinned host).
 std::map<std::string, std::string> toolchain_facts(const std::string& executable,
                                                    const std::string& valgrind,
-                                                   const std::string& scratch) {
+                                                   const std::string& scratch, bool& dynamic) {
   std::map<std::string, std::string> facts;
   facts["lane"] = std::string(k_lane_instructions);
   facts["valgrind"] = valgrind;
@@ -78,6 +80,8 @@ std::map<std::string, std::string> toolchain_facts(const std::string& executable
   facts["benchmark_library"] = "linked statically";
   const CapturedRun ldd =
       run_captured({"/usr/bin/ldd", fs::absolute(executable).string()}, "/", scratch + ".ldd", 30);
+  dynamic = (ldd.out + ldd.err).find("statically linked") == std::string::npos &&
+            (ldd.out + ldd.err).find("not a dynamic executable") == std::string::npos;
   for (const auto& [soname, path] : callgrind::libraries_from_ldd(ldd.out)) {
     std::error_code ec;
     const std::string real = path.empty() ? std::string() : fs::canonical(path, ec).string();
@@ -185,6 +189,18 @@ int measure_instructions(const MeasureOptions& options) {
               << listing.err;
     return k_exit_run_failed;
   }
+  // The loader says so (and goes on) when it cannot preload a library: "ERROR: ld.so: object
+  // '<path>' from LD_PRELOAD cannot be preloaded (<why>): ignored."
+  std::string not_pinned;
+  if (const std::size_t at = listing.err.find("object '" + staged->preload + "'");
+      at != std::string::npos) {
+    const std::size_t line_start = listing.err.rfind('\n', at);
+    const std::size_t begin = line_start == std::string::npos ? 0 : line_start + 1;
+    const std::string line = listing.err.substr(begin, listing.err.find('\n', at) - begin);
+    if (line.find("cannot be preloaded") != std::string::npos) {
+      not_pinned = line;
+    }
+  }
   std::vector<std::string> names;
   std::string_view rest = listing.out;
   while (!rest.empty()) {
@@ -268,11 +284,23 @@ int measure_instructions(const MeasureOptions& options) {
     std::cerr << "perfgate: note: no --context: compiler, flags and build type are not recorded, "
                  "so a baseline made from " << options.out << " will not pin them\n";
   }
-  for (const auto& [key, value] : toolchain_facts(options.executable, *valgrind, scratch)) {
+  bool dynamic = true;
+  for (const auto& [key, value] :
+       toolchain_facts(options.executable, *valgrind, scratch, dynamic)) {
     runs.context.extra[key] = value;
   }
   runs.context.library_version = version_of_library(runs.context.extra["benchmark_library"]);
-  runs.context.extra["pinned_host"] = pinned_host;
+  if (!dynamic) {
+    not_pinned = "a statically linked executable ignores LD_PRELOAD";
+  }
+  if (!not_pinned.empty()) {
+    // Recorded as such, so a baseline measured on the pinned host refuses these counts.
+    std::cerr << "perfgate: warning: the benchmark did not run on the pinned host (" << not_pinned
+              << "); its counts may differ between hosts (docs/lanes.md, \"A pinned host\")\n";
+    runs.context.extra["pinned_host"] = "not pinned: " + not_pinned;
+  } else {
+    runs.context.extra["pinned_host"] = pinned_host;
+  }
   runs.context.extra["callgrind_method"] =
       "(R(100) - R(10)) / 90 under --benchmark_min_time=1e9, summed over threads";
   if (!options.environment.empty()) {
