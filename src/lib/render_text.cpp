@@ -1,10 +1,15 @@
 // The terminal table: one row per decision, human units, a summary line. ANSI colour only when
 // the caller asks for it (the CLI decides from the TTY and NO_COLOR).
+#include <perfgate/render.hpp>
+
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
-#include <perfgate/render.hpp>
+#include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render_support.hpp"
@@ -42,14 +47,125 @@ constexpr std::array<std::size_t, k_column_count> k_max_width{60, 32, 8,  12, 12
 
 using Row = std::array<std::string, k_column_count>;
 
+// What a row shows instead of a long note its benchmark has already shown.
+constexpr std::string_view k_note_said_above = "(same note as above)";
+
 std::string value_or_dash(std::string text) {
   return text.empty() ? std::string(detail::k_no_value) : text;
 }
 
+std::string hex(unsigned value, int digits) {
+  constexpr std::string_view k_digits = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, value >>= 4U) {
+    out[static_cast<std::size_t>(i)] = k_digits[value & 0xFU];
+  }
+  return out;
+}
+
+// The code point of the UTF-8 sequence at text[at] and its length; length 0 when the bytes there
+// are not UTF-8 (overlong forms and surrogates included).
+std::pair<unsigned, std::size_t> decode_utf8(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned lead = byte(at);
+  std::size_t length = 0;
+  unsigned point = 0;
+  unsigned minimum = 0;
+  if (lead >= 0xC2U && lead <= 0xDFU) {
+    length = 2;
+    point = lead & 0x1FU;
+    minimum = 0x80U;
+  } else if (lead >= 0xE0U && lead <= 0xEFU) {
+    length = 3;
+    point = lead & 0x0FU;
+    minimum = 0x800U;
+  } else if (lead >= 0xF0U && lead <= 0xF4U) {
+    length = 4;
+    point = lead & 0x07U;
+    minimum = 0x10000U;
+  } else {
+    return {0, 0};
+  }
+  if (at + length > text.size()) {
+    return {0, 0};
+  }
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0U) != 0x80U) {
+      return {0, 0};
+    }
+    point = (point << 6U) | (byte(at + i) & 0x3FU);
+  }
+  if (point < minimum || point > 0x10FFFFU || (point >= 0xD800U && point <= 0xDFFFU)) {
+    return {0, 0};
+  }
+  return {point, length};
+}
+
+// Characters that make a terminal or a log viewer do something other than show a character: C1
+// controls (U+0080-U+009F; U+009B starts an escape sequence on some terminals) and the
+// bidirectional controls that can make a line read differently from what it holds.
+bool is_invisible_control(unsigned point) {
+  return (point >= 0x80U && point <= 0x9FU) || point == 0x061CU || point == 0x200EU ||
+         point == 0x200FU || (point >= 0x202AU && point <= 0x202EU) ||
+         (point >= 0x2066U && point <= 0x2069U);
+}
+
+// Text from the inputs made safe for a terminal and a CI log: a benchmark name or a note can
+// neither add a line of its own ("\n gate passed") nor drive the terminal. Line breaks and
+// tabs become \n, \r and \t, other control bytes \xNN (ESC is \x1b), C1 and bidirectional
+// controls \uNNNN, bytes that are not UTF-8 \xNN; everything else is kept as it is.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80U) {
+      if (byte == '\n') {
+        out += "\\n";
+      } else if (byte == '\r') {
+        out += "\\r";
+      } else if (byte == '\t') {
+        out += "\\t";
+      } else if (byte < 0x20U || byte == 0x7FU) {
+        out += "\\x" + hex(byte, 2);
+      } else {
+        out += text[i];
+      }
+      ++i;
+      continue;
+    }
+    const auto [point, length] = decode_utf8(text, i);
+    if (length == 0) {
+      out += "\\x" + hex(byte, 2);
+      ++i;
+    } else if (is_invisible_control(point)) {
+      out += "\\u" + hex(point, 4);
+      i += length;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+// A confidence interval worth printing: both bounds finite and the lower above -100% (a change
+// of -100% means the candidate took no time at all, so "[-100.0%, Infinity]" says only that
+// the samples could not bound the change). Empty otherwise.
+std::string meaningful_interval(const Decision& decision) {
+  if (!decision.change_low || !decision.change_high || !std::isfinite(*decision.change_low) ||
+      !std::isfinite(*decision.change_high) ||
+      detail::format_percent(*decision.change_low) == "-100.0%" || *decision.change_low < -1.0) {
+    return {};
+  }
+  return detail::format_interval(decision);
+}
+
 Row make_row(const Decision& decision) {
   Row row;
-  row[k_benchmark] = decision.benchmark;
-  row[k_metric] = value_or_dash(decision.metric);
+  row[k_benchmark] = printable(decision.benchmark);
+  row[k_metric] = value_or_dash(printable(decision.metric));
   row[k_statistic] = decision.metric.empty() ? std::string(detail::k_no_value)
                                              : std::string(to_string(decision.statistic));
   row[k_baseline] = value_or_dash(detail::format_optional_human(decision.baseline, decision.unit));
@@ -57,14 +173,21 @@ Row make_row(const Decision& decision) {
       value_or_dash(detail::format_optional_human(decision.candidate, decision.unit));
   row[k_change] =
       value_or_dash(decision.change ? detail::format_percent(*decision.change) : std::string());
-  row[k_interval] = value_or_dash(detail::format_interval(decision));
-  row[k_limit] = value_or_dash(decision.limit_text);
+  row[k_interval] = value_or_dash(meaningful_interval(decision));
+  row[k_limit] = value_or_dash(printable(decision.limit_text));
   row[k_headroom] = value_or_dash(detail::format_headroom(decision));
   row[k_verdict] = std::string(to_string(decision.verdict));
-  row[k_note] = decision.note;
-  // One line per row: a note with line breaks would break the table.
-  std::replace(row[k_note].begin(), row[k_note].end(), '\n', ' ');
+  row[k_note] = printable(decision.note);  // one line per row, whatever the note holds
   return row;
+}
+
+// A diagnostic of the notes section with every field made printable.
+std::string printable_diagnostic(Diagnostic diagnostic) {
+  diagnostic.file = printable(diagnostic.file);
+  diagnostic.pointer = printable(diagnostic.pointer);
+  diagnostic.message = printable(diagnostic.message);
+  diagnostic.hint = printable(diagnostic.hint);
+  return format_diagnostic(diagnostic);
 }
 
 // Display width of UTF-8 text: code points, not bytes (benchmark names are mostly ASCII; this
@@ -94,21 +217,21 @@ void append_padded(std::string& line, std::string_view cell, std::size_t width, 
 }  // namespace
 
 void render_text(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  const bool any_interval = std::any_of(
-      result.decisions.begin(), result.decisions.end(),
-      [](const Decision& decision) { return decision.change_low && decision.change_high; });
+  const bool any_interval =
+      std::any_of(result.decisions.begin(), result.decisions.end(),
+                  [](const Decision& decision) { return !meaningful_interval(decision).empty(); });
 
   std::string header = "perfgate";
   if (!options.tool_version.empty()) {
     header += ' ';
     header += options.tool_version;
   }
-  header += ": policy \"" + result.policy_name + "\"";
+  header += ": policy \"" + printable(result.policy_name) + "\"";
   if (!result.baseline_source.empty()) {
-    header += ", baseline " + result.baseline_source;
+    header += ", baseline " + printable(result.baseline_source);
   }
   if (!result.candidate_source.empty()) {
-    header += ", candidate " + result.candidate_source;
+    header += ", candidate " + printable(result.candidate_source);
   }
   out << header << "\n\n";
 
@@ -120,8 +243,19 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
     for (std::size_t column = 0; column < k_column_count; ++column) {
       widths[column] = k_headers[column].size();
     }
-    for (const Decision& decision : result.decisions) {
+    // A long note is printed once per benchmark: the benchmark's later rows with the same note
+    // refer to it (the decisions of one benchmark are adjacent).
+    std::set<std::string_view> notes_shown;
+    for (std::size_t index = 0; index < result.decisions.size(); ++index) {
+      const Decision& decision = result.decisions[index];
+      if (index == 0 || decision.benchmark != result.decisions[index - 1].benchmark) {
+        notes_shown.clear();
+      }
       rows.push_back(make_row(decision));
+      if (decision.note.size() > k_note_said_above.size() &&
+          !notes_shown.insert(decision.note).second) {
+        rows.back()[k_note] = std::string(k_note_said_above);
+      }
       for (std::size_t column = 0; column < k_column_count; ++column) {
         widths[column] = std::max(widths[column], display_width(rows.back()[column]));
       }
@@ -175,7 +309,7 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
     out << "notes:\n";
     for (const Diagnostic& note : result.notes) {
       // Indented under "notes:", hint lines included.
-      const std::string text = format_diagnostic(note);
+      const std::string text = printable_diagnostic(note);
       std::string indented = "  ";
       for (std::size_t index = 0; index < text.size(); ++index) {
         indented += text[index];

@@ -1,4 +1,5 @@
 // Tests of the natural order of benchmark names.
+#include <perfgate/evaluate.hpp>
 #include <perfgate/natural_order.hpp>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,30 @@ TEST(NaturalOrder, HandlesDigitRunsOfAnyLength) {
   const std::string long_run(30000, '9');
   EXPECT_TRUE(natural_less("BM_x/" + long_run, "BM_x/1" + long_run));
   EXPECT_TRUE(natural_less("BM_x/18446744073709551615", "BM_x/18446744073709551616"));
+}
+
+TEST(NaturalOrder, DecisionsComeInNaturalOrder) {
+  RunSet runs;
+  for (const char* name : {"BM_copy/128", "BM_copy/8", "BM_copy/1024", "BM_copy/16"}) {
+    Benchmark& benchmark = runs.benchmarks.emplace_back();
+    benchmark.name = name;
+    benchmark.family = "BM_copy";
+    benchmark.series("real_time").samples = {100.0};
+  }
+  Policy policy;
+  policy.name = "t";
+  Rule rule;
+  rule.id = "real_time";
+  rule.metric = "real_time";
+  rule.relative.fail = 0.1;
+  rule.allow_single_values = true;
+  policy.rules.push_back(rule);
+  std::vector<std::string> order;
+  for (const Decision& decision : evaluate(runs, runs, policy).decisions) {
+    order.push_back(decision.benchmark);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"BM_copy/8", "BM_copy/16", "BM_copy/128",
+                                             "BM_copy/1024"}));
 }
 
 }  // namespace
