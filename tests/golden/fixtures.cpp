@@ -241,6 +241,39 @@ GateResult all_pass() {
   return result;
 }
 
+// Nothing failed, one comparison undecided (the gate exits 4) and one undecided comparison that
+// its rule accepts: no report may show a check mark, "passed" or "holds" for either.
+GateResult inconclusive() {
+  GateResult result;
+  result.policy_name = "default";
+  result.baseline_source = "baselines/x86_64-gcc12/bm_codec.json";
+  result.candidate_source = "build/perfgate-artifacts/bm_codec.json";
+  result.family_size = 3;
+  result.decisions.push_back(relative("BM_Decode/4096", "real_time", "us",
+                                      Direction::lower_is_better, 12.5, 12.6, 0.10, 0.05, "+10%",
+                                      Verdict::pass, ""));
+  Decision undecided = relative(
+      "BM_Encode/4096", "real_time", "us", Direction::lower_is_better, 20.0, 26.0, 0.10, 0.05,
+      "+10%", Verdict::noisy,
+      "real_time median could not be decided at +10%: the smallest change it can detect is 41.2% "
+      "(noise sd 9.8%, 3 + 3 repetitions, 3 comparisons); the estimate changed +30.0% (95% "
+      "family-wise CI -12.1% to +92.4%) (likely a regression, not proven). To gate it: about 51 "
+      "repetitions per side (--benchmark_repetitions), a wider limit, the paired lane (perfgate "
+      "gate --reference), or gate instruction counts (docs/statistics.md)");
+  undecided.change_low = -0.121;
+  undecided.change_high = 0.924;
+  undecided.method = "t-moderated";
+  result.decisions.push_back(undecided);
+  Decision accepted = relative("BM_Encode/64", "real_time", "us", Direction::lower_is_better, 1.0,
+                               1.01, 0.10, 0.05, "+10%", Verdict::noisy,
+                               "real_time median could not be decided at +10%; accepted by the "
+                               "rule's on_inconclusive \"warn\": not gated");
+  accepted.accepted = true;
+  result.decisions.push_back(accepted);
+  count(result);
+  return result;
+}
+
 GateResult empty() {
   GateResult result;
   result.policy_name = "default";
@@ -252,7 +285,10 @@ GateResult empty() {
 }  // namespace
 
 std::vector<Case> cases() {
-  return {{"mixed", mixed()}, {"all_pass", all_pass()}, {"empty", empty()}};
+  return {{"mixed", mixed()},
+          {"all_pass", all_pass()},
+          {"empty", empty()},
+          {"inconclusive", inconclusive()}};
 }
 
 }  // namespace perfgate::golden

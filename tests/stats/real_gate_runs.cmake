@@ -5,7 +5,14 @@
 #   cmake -S . -B build-real -DCMAKE_BUILD_TYPE=Release -DPERFGATE_EXAMPLE_PAIRED=ON
 #   cmake --build build-real
 #   cmake -DBUILD_DIR=build-real [-DTRIALS=20] [-DSLOW_TRIALS=5] [-DSLOWDOWN=BM_Fnv1a:10]
-#         [-DWORK=dir] -P tests/stats/real_gate_runs.cmake
+#         [-DSLOWDOWNS="BM_Fnv1a:200;BM_Fnv1a:50"] [-DLANES="paired;stored;adaptive"]
+#         [-DLOAD=ON] [-DLOAD_WORKERS=2] [-DWORK=dir] -P tests/stats/real_gate_runs.cmake
+#
+# LOAD=ON starts a CPU hog beside every trial (stress-ng --cpu LOAD_WORKERS, from Debian's
+# stress-ng; both cores busy by default) and stops it at the end: the busy shared runner that a
+# paired lane must survive. SLOWDOWNS runs SLOW_TRIALS trials of each slowdown; for every slowdown
+# trial the verdict of the slowed family's test is read from its report.json: FAILED (decided),
+# INCONCLUSIVE (exit 4) or passed (a silent pass, which must never happen).
 #
 # Each trial runs three ctest selections of the build tree:
 #   stored lane  ctest -R '^perf\.example\.'         the example suite's wall-time tests against the
@@ -46,10 +53,32 @@ if(NOT DEFINED CTEST)
   get_filename_component(cmake_dir "${CMAKE_COMMAND}" DIRECTORY)
   set(CTEST "${cmake_dir}/ctest")
 endif()
+if(NOT DEFINED SLOWDOWNS)
+  set(SLOWDOWNS "${SLOWDOWN}")
+endif()
+if(NOT DEFINED LANES)
+  set(LANES paired stored adaptive)
+endif()
+if(NOT DEFINED LOAD_WORKERS)
+  set(LOAD_WORKERS 2)
+endif()
 string(TIMESTAMP stamp "%Y%m%d%H%M%S" UTC)
 set(runner "real-gate-runs-${stamp}")  # a fresh runner class: its baseline is bootstrapped here
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
+
+set(hog_pid "")
+if(LOAD)
+  find_program(STRESS_NG stress-ng)
+  if(NOT STRESS_NG)
+    message(FATAL_ERROR "real_gate_runs.cmake: LOAD=ON needs stress-ng (apt-get install stress-ng)")
+  endif()
+  execute_process(
+    COMMAND sh -c "\"$0\" --cpu \"$1\" --timeout 14400 >/dev/null 2>&1 & echo $!"
+            "${STRESS_NG}" "${LOAD_WORKERS}"
+    OUTPUT_VARIABLE hog_pid OUTPUT_STRIP_TRAILING_WHITESPACE)
+  message(STATUS "CPU hog: stress-ng --cpu ${LOAD_WORKERS}, pid ${hog_pid}")
+endif()
 
 set(stored_regex "^perf\\.example\\.")
 set(paired_regex "^perf\\.example_paired\\.")
@@ -96,16 +125,6 @@ function(run_gate name regex slowdown failed_var)
   set(${failed_var} "${failed}" PARENT_SCOPE)
 endfunction()
 
-# tally(<lane> <failed>): trials with and without a failed test, and the tests that failed.
-macro(tally lane failed)
-  if("${failed}" STREQUAL "")
-    math(EXPR ${lane}_pass "${${lane}_pass} + 1")
-  else()
-    math(EXPR ${lane}_fail "${${lane}_fail} + 1")
-    list(APPEND ${lane}_failed "${failed}")
-  endif()
-endmacro()
-
 # run_fields(<suite> <key> <out>): the values of <key> in the run.json of every perf.<suite>.*
 # test of the last selection (tests without the key are left out).
 function(run_fields suite key out)
@@ -121,90 +140,105 @@ function(run_fields suite key out)
   set(${out} "${values}" PARENT_SCOPE)
 endfunction()
 
-# reps(<lane>): adds the repetitions per side of every example_adaptive test of the last run.
-macro(reps lane)
-  run_fields(example_adaptive repetitions_per_side used_list)
-  foreach(used IN LISTS used_list)
-    if(used MATCHES "^[0-9]+$")
-      math(EXPR ${lane}_reps "${${lane}_reps} + ${used}")
-      math(EXPR ${lane}_tests "${${lane}_tests} + 1")
+# slowed_status(<suite> <slowdown> <out>): the status in report.json of the test of the slowed
+# family ("BM_Fnv1a:200" -> perf.<suite>.BM_Fnv1a): FAILED, INCONCLUSIVE, passed, or missing.
+function(slowed_status suite slowdown out)
+  string(REGEX REPLACE ":.*$" "" family "${slowdown}")
+  set(report "${BUILD_DIR}/perfgate-artifacts/${suite}/perf.${suite}.${family}/report.json")
+  set(status "missing")
+  if(EXISTS "${report}")
+    file(READ "${report}" text)
+    string(JSON status ERROR_VARIABLE json_error GET "${text}" status)
+    if(json_error)
+      set(status "unreadable")
     endif()
-  endforeach()
-endmacro()
-
-# confirmations(<lane>): counts the perf.example.* tests of the last run whose first verdict was a
-# fail that a confirmation run did not replicate (CONFIRM, docs/cmake-module.md).
-macro(confirmations lane)
-  run_fields(example confirmation confirmation_list)
-  list(FILTER confirmation_list INCLUDE REGEX "^passed")
-  list(LENGTH confirmation_list unconfirmed)
-  math(EXPR ${lane}_unconfirmed "${${lane}_unconfirmed} + ${unconfirmed}")
-endmacro()
-
-foreach(lane paired_aa stored_aa adaptive_aa paired_slow stored_slow adaptive_slow)
-  set(${lane}_unconfirmed 0)
-  set(${lane}_pass 0)
-  set(${lane}_fail 0)
-  set(${lane}_failed "")
-  set(${lane}_reps 0)
-  set(${lane}_tests 0)
-endforeach()
-
-foreach(trial RANGE 1 ${TRIALS})
-  run_gate("paired-aa-${trial}" "${paired_regex}" "" failed)
-  tally(paired_aa "${failed}")
-  run_gate("stored-aa-${trial}" "${stored_regex}" "" failed)
-  tally(stored_aa "${failed}")
-  confirmations(stored_aa)
-  run_gate("adaptive-aa-${trial}" "${adaptive_regex}" "" failed)
-  tally(adaptive_aa "${failed}")
-  reps(adaptive_aa)
-  message(STATUS "A/A trial ${trial}/${TRIALS}: trials with a failed test so far: paired "
-                 "${paired_aa_fail}, stored ${stored_aa_fail}, adaptive ${adaptive_aa_fail}")
-endforeach()
-foreach(trial RANGE 1 ${SLOW_TRIALS})
-  run_gate("paired-slow-${trial}" "${paired_regex}" "${SLOWDOWN}" paired_failed)
-  tally(paired_slow "${paired_failed}")
-  run_gate("stored-slow-${trial}" "${stored_regex}" "${SLOWDOWN}" stored_failed)
-  tally(stored_slow "${stored_failed}")
-  confirmations(stored_slow)
-  run_gate("adaptive-slow-${trial}" "${adaptive_regex}" "${SLOWDOWN}" failed)
-  tally(adaptive_slow "${failed}")
-  reps(adaptive_slow)
-  message(STATUS "${SLOWDOWN}% trial ${trial}/${SLOW_TRIALS}: failed in the paired lane "
-                 "[${paired_failed}], in the stored lane [${stored_failed}]")
-endforeach()
-
-foreach(lane paired_aa stored_aa adaptive_aa paired_slow stored_slow adaptive_slow)
-  list(REMOVE_DUPLICATES ${lane}_failed)
-  list(JOIN ${lane}_failed ", " ${lane}_failed)
-endforeach()
-foreach(lane adaptive_aa adaptive_slow)
-  set(${lane}_mean "-")
-  if(${lane}_tests GREATER 0)
-    math(EXPR hundredths "100 * ${${lane}_reps} / ${${lane}_tests}")
-    math(EXPR whole "${hundredths} / 100")
-    math(EXPR part "${hundredths} % 100")
-    string(LENGTH "${part}" digits)
-    if(digits EQUAL 1)
-      set(part "0${part}")
-    endif()
-    set(${lane}_mean "${whole}.${part}")
   endif()
+  set(${out} "${status}" PARENT_SCOPE)
+endfunction()
+
+set(rows "")
+# trials(<kind> <slowdown or "">): TRIALS A/A trials or SLOW_TRIALS slowdown trials of every lane.
+function(trials kind slowdown count)
+  foreach(lane IN LISTS LANES)
+    set(pass 0)
+    set(fail 0)
+    set(failed_tests "")
+    set(statuses "")
+    set(reps_total 0)
+    set(reps_tests 0)
+    foreach(trial RANGE 1 ${count})
+      string(REPLACE ":" "-" tag "${kind}-${slowdown}")
+      run_gate("${lane}-${tag}-${trial}" "${${lane}_regex}" "${slowdown}" failed)
+      if(failed STREQUAL "")
+        math(EXPR pass "${pass} + 1")
+      else()
+        math(EXPR fail "${fail} + 1")
+        list(APPEND failed_tests "${failed}")
+      endif()
+      if(NOT slowdown STREQUAL "")
+        set(suite "example")
+        if(NOT lane STREQUAL "stored")
+          set(suite "example_${lane}")
+        endif()
+        slowed_status(${suite} "${slowdown}" status)
+        list(APPEND statuses "${status}")
+      endif()
+      if(lane STREQUAL "adaptive")
+        run_fields(example_adaptive repetitions_per_side used_list)
+        foreach(used IN LISTS used_list)
+          if(used MATCHES "^[0-9]+$")
+            math(EXPR reps_total "${reps_total} + ${used}")
+            math(EXPR reps_tests "${reps_tests} + 1")
+          endif()
+        endforeach()
+      endif()
+      message(STATUS "${lane} ${kind} ${slowdown} trial ${trial}/${count}: [${failed}] ${status}")
+    endforeach()
+    list(REMOVE_DUPLICATES failed_tests)
+    list(JOIN failed_tests ", " failed_tests)
+    set(verdicts "-")
+    if(NOT slowdown STREQUAL "")
+      set(verdicts "")
+      foreach(name FAILED INCONCLUSIVE passed missing unreadable ERROR)
+        set(matching "${statuses}")
+        list(FILTER matching INCLUDE REGEX "^${name}$")
+        list(LENGTH matching n)
+        if(n GREATER 0)
+          string(APPEND verdicts "${name} ${n}; ")
+        endif()
+      endforeach()
+    endif()
+    set(reps "-")
+    if(reps_tests GREATER 0)
+      math(EXPR tenths "10 * ${reps_total} / ${reps_tests}")
+      math(EXPR whole "${tenths} / 10")
+      math(EXPR part "${tenths} % 10")
+      set(reps "${whole}.${part}")
+    endif()
+    set(what "A/A")
+    if(NOT slowdown STREQUAL "")
+      set(what "${slowdown}% slower")
+    endif()
+    set(rows "${rows}| ${lane}, ${what} | ${count} | ${pass} | ${fail} | ${verdicts} | ${reps} | ${failed_tests} |\n" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+trials(aa "" ${TRIALS})
+foreach(slowdown IN LISTS SLOWDOWNS)
+  trials(slow "${slowdown}" ${SLOW_TRIALS})
 endforeach()
+
+if(NOT hog_pid STREQUAL "")
+  execute_process(COMMAND kill "${hog_pid}")
+endif()
+set(load_text "an otherwise idle machine")
+if(LOAD)
+  set(load_text "both cores busy with stress-ng --cpu ${LOAD_WORKERS} started by this script")
+endif()
 message("
-| lane (ctest selection) | trials | all passed | a test failed | tests that failed |
-| --- | ---: | ---: | ---: | --- |
-| paired, A/A (perf.example_paired.*) | ${TRIALS} | ${paired_aa_pass} | ${paired_aa_fail} | ${paired_aa_failed} |
-| stored baseline, A/A (perf.example.*) | ${TRIALS} | ${stored_aa_pass} | ${stored_aa_fail} | ${stored_aa_failed} |
-| paired, ${SLOWDOWN}% slower | ${SLOW_TRIALS} | ${paired_slow_pass} | ${paired_slow_fail} | ${paired_slow_failed} |
-| stored baseline, ${SLOWDOWN}% slower | ${SLOW_TRIALS} | ${stored_slow_pass} | ${stored_slow_fail} | ${stored_slow_failed} |
-| adaptive, A/A (perf.example_adaptive.*) | ${TRIALS} | ${adaptive_aa_pass} | ${adaptive_aa_fail} | ${adaptive_aa_failed} |
-| adaptive, ${SLOWDOWN}% slower | ${SLOW_TRIALS} | ${adaptive_slow_pass} | ${adaptive_slow_fail} | ${adaptive_slow_failed} |
-
-stored lane: tests whose first run failed and whose confirmation run passed (CONFIRM): ${stored_aa_unconfirmed} in the A/A trials, ${stored_slow_unconfirmed} in the slowdown trials
-adaptive lane, repetitions per side per test (cap 20): A/A ${adaptive_aa_mean} on average over ${adaptive_aa_tests} tests; slowdown trials ${adaptive_slow_mean} over ${adaptive_slow_tests} tests
-
-paired lane: gates/example-paired.json (+5% fails), 10 runs x 1 repetition per side; stored lane:
-gates/example.json (+50% fails) against a baseline bootstrapped per selection for runner class ${runner};
-ctest output of every trial in ${WORK}")
+| lane, trials | trials | all passed | a test failed | slowed family's report status | reps/side (adaptive) | tests that failed |
+| --- | ---: | ---: | ---: | --- | ---: | --- |
+${rows}
+Load: ${load_text}. paired lane: gates/example-paired.json (+5% fails), 10 runs x 1 repetition
+per side; stored lane: gates/example.json (+50% fails) against a baseline bootstrapped per
+selection for runner class ${runner}; ctest output of every trial in ${WORK}")
