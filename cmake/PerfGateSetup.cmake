@@ -19,6 +19,7 @@ set(_perfgate_packages
   libre2-dev
   pkgconf
   valgrind
+  stress-ng
 )
 
 find_program(_perfgate_dpkg_query dpkg-query)
