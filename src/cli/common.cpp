@@ -65,8 +65,8 @@ bool retain_benchmarks(RunSet& runs, const std::string& pattern) {
   const auto compiled = NamePattern::compile(pattern);
   if (!compiled) {
     const Diagnostic problem = compiled.error().items().front();  // error() is a copy
-    std::cerr << "perfgate: error: --benchmarks: " << problem.message << "\n  hint: " << problem.hint
-              << '\n';
+    std::cerr << "perfgate: error: --benchmarks: " << problem.message
+              << "\n  hint: " << problem.hint << '\n';
     return false;
   }
   runs.benchmarks.erase(std::remove_if(runs.benchmarks.begin(), runs.benchmarks.end(),

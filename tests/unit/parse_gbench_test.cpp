@@ -357,7 +357,8 @@ TEST(ParseGbench, RejectsHugeOrNegativeCountsBeforeUsingThem) {
             "bm.json:1: error: /benchmarks/0/threads: expected an integer from 1 to 1048576, got "
             "number 1e+300\n");
   EXPECT_EQ(errors("\"iterations\": 1, \"threads\": -5"),
-            "bm.json:1: error: /benchmarks/0/threads: expected a positive integer, got number -5\n");
+            "bm.json:1: error: /benchmarks/0/threads: expected a positive integer, got number "
+            "-5\n");
   EXPECT_EQ(errors("\"iterations\": 1, \"repetitions\": 1e15, \"repetition_index\": 0"),
             "bm.json:1: error: /benchmarks/0/repetitions: expected an integer from 0 to 1048576, "
             "got number 1e+15\n");

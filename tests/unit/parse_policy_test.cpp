@@ -139,7 +139,8 @@ TEST(ParsePolicy, EnvironmentVariableNamesAreIdentifiers) {
 
 TEST(ParsePolicy, SyntaxErrorsSayWhatWasSeen) {
   EXPECT_EQ(errors_of("{\"schema\": \"perfgate.policy/1\", \"name\": \"t\",\n"
-                      "  \"rules\": [{\"metric\": \"real_time\", \"relative\": {\"fail\": \"+5%\"}},]}"),
+                      "  \"rules\": [{\"metric\": \"real_time\", \"relative\": "
+                      "{\"fail\": \"+5%\"}},]}"),
             "gates/p.json:2: error: invalid JSON at column 66: a comma before ']': JSON allows no "
             "trailing comma\n"
             "  hint: remove the comma on line 2\n");
@@ -150,10 +151,10 @@ TEST(ParsePolicy, SyntaxErrorsSayWhatWasSeen) {
 }
 
 TEST(ParsePolicy, AcceptsAUtf8ByteOrderMark) {
-  const auto policy = parse_policy("\xEF\xBB\xBF{\"schema\": \"perfgate.policy/1\", \"name\": \"t\", "
-                                   "\"rules\": [{\"metric\": \"real_time\", \"relative\": "
-                                   "{\"fail\": \"+5%\"}}]}",
-                                   "gates/p.json");
+  const auto policy =
+      parse_policy("\xEF\xBB\xBF{\"schema\": \"perfgate.policy/1\", \"name\": \"t\", "
+                   "\"rules\": [{\"metric\": \"real_time\", \"relative\": {\"fail\": \"+5%\"}}]}",
+                   "gates/p.json");
   ASSERT_TRUE(policy.has_value()) << format_diagnostics(policy.error());
   EXPECT_EQ(policy->name, "t");
 }
