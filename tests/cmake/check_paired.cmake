@@ -41,31 +41,33 @@ function(check_paired_methods dir prefix)
   message("e2e: ${dir}: ${seen} real_time decisions by the method ${prefix}...")
 endfunction()
 
-# (a) A/A, fixed design (RUNS 3 x REPETITIONS 2), reference = the build folder: passes, in the
-# paired lane, naming the reference executable; the bootstrap fixture needs no stored baseline.
+# (a) A/A, fixed design (RUNS 8 x REPETITIONS 2), reference = the build folder: in the paired
+# lane, naming the reference executable; the bootstrap fixture needs no stored baseline. An A/A
+# run is never a fail; whether it passes or is inconclusive (exit 4) is the machine's noise against
+# +50% (on a busy shared runner the run-to-run spread can be that large), so either is accepted.
 e2e_step(paired-aa COMMAND "${CTEST}" -R "^perf\\.paired\\." --output-on-failure -V ${clean}
-  EXPECT pass
-  MATCHES "perf\\.paired\\.BM_VectorPush [.]+ +Passed" "perf\\.paired\\.BM_Accumulate [.]+ +Passed"
-          "paired lane, 3 runs x 2 repetitions = 6 repetitions per side"
-          "holds the reference build [^\n]*bm_consumer"
-          "bootstrap\\.perf[^\n]*no stored baseline is needed")
+  EXPECT any
+  MATCHES "paired lane, 8 runs x 2 repetitions = 16 repetitions per side"
+          "(holds the reference build|inconclusive: nothing failed)[^\n]*bm_consumer"
+          "bootstrap\\.perf[^\n]*no stored baseline is needed"
+  NOT_MATCHES "real_time median: fail" "cpu_time median: fail")
 foreach(family BM_Accumulate BM_VectorPush)
   set(dir "${artifacts}/paired/perf.paired.${family}")
   check_paired_methods("${dir}" "paired:")
   run_field("${dir}" paired_method method)
   run_field("${dir}" order order)
-  if(NOT method STREQUAL "paired" OR NOT order MATCHES "^(RC|CR) (RC|CR) (RC|CR)$")
+  if(NOT method STREQUAL "paired" OR NOT order MATCHES "^(RC|CR) (RC|CR) (RC|CR) (RC|CR) (RC|CR) (RC|CR) (RC|CR) (RC|CR)$")
     message(FATAL_ERROR "e2e: ${dir}/run.json: paired_method '${method}', order '${order}'")
   endif()
-  foreach(file reference-1.json reference-3.json candidate-1.json candidate-3.json)
+  foreach(file reference-1.json reference-8.json candidate-1.json candidate-8.json)
     if(NOT EXISTS "${dir}/${file}")
       message(FATAL_ERROR "e2e: no ${file} in ${dir}")
     endif()
   endforeach()
 endforeach()
 
-# (b) 3x slowdown of BM_VectorPush in the candidate only: its test fails naming the benchmark,
-# the other family passes.
+# (b) 3x slowdown of BM_VectorPush in the candidate only: its test fails naming the benchmark;
+# the other family is never a fail (it passes, or is inconclusive when the machine is that busy).
 e2e_step(paired-slowdown COMMAND "${CTEST}" -R "^perf\\.paired\\." --output-on-failure
   UNSET PERFGATE_REFERENCE PERFGATE_RUNNER PERFGATE_BOOTSTRAP
   ENV PERFGATE_CONSUMER_SLOWDOWN=BM_VectorPush:3
@@ -73,7 +75,7 @@ e2e_step(paired-slowdown COMMAND "${CTEST}" -R "^perf\\.paired\\." --output-on-f
   MATCHES "[0-9]+ - perf\\.paired\\.BM_VectorPush \\(Failed\\)"
           "BM_VectorPush real_time median: fail" "paired lane"
           "removed from the environment of the reference runs"
-  NOT_MATCHES "perf\\.paired\\.BM_Accumulate \\(Failed\\)")
+  NOT_MATCHES "BM_Accumulate/[0-9]+ (real|cpu)_time median: fail")
 
 # (c) PERFGATE_REFERENCE (which wins over REFERENCE) naming nothing fails closed, with the path;
 # never a fall-back to the stored baseline.
@@ -85,20 +87,25 @@ e2e_step(paired-missing COMMAND "${CTEST}" -R "^perf\\.paired\\.BM_VectorPush$" 
           "Path: '[^']*no-such-reference'"
   NOT_MATCHES "holds the|baseline of runner class")
 
-# (d) REPETITIONS auto: A/A stops before the cap (MAX_REPETITIONS 20); the 3x slowdown fails.
+# (d) REPETITIONS auto: A/A is never a fail, and when it passes it stops before the cap
+# (MAX_REPETITIONS 20); the 3x slowdown fails.
 e2e_step(auto-aa COMMAND "${CTEST}" -R "^perf\\.paired_auto\\." --output-on-failure -V ${clean}
-  EXPECT pass MATCHES "paired lane, adaptive: [0-9]+ repetitions per side \\(cap 20\\)")
+  EXPECT any MATCHES "paired lane, adaptive: [0-9]+ repetitions per side \\(cap 20\\)"
+  NOT_MATCHES "real_time median: fail" "cpu_time median: fail")
 foreach(family BM_Accumulate BM_VectorPush)
   set(dir "${artifacts}/paired_auto/perf.paired_auto.${family}")
   check_paired_methods("${dir}" "paired:sequential:")
   run_field("${dir}" paired_method method)
   run_field("${dir}" repetitions_per_side used)
   run_field("${dir}" max_repetitions cap)
-  if(NOT method STREQUAL "paired-sequential" OR NOT used GREATER_EQUAL 4 OR NOT used LESS cap)
+  file(READ "${dir}/report.json" report)
+  string(JSON status GET "${report}" status)
+  if(NOT method STREQUAL "paired-sequential" OR NOT used GREATER_EQUAL 4 OR used GREATER cap OR
+     (status STREQUAL "passed" AND NOT used LESS cap))
     message(FATAL_ERROR "e2e: ${dir}/run.json: method '${method}', ${used} repetitions per side "
                         "of cap '${cap}' (an unchanged benchmark must stop before the cap)")
   endif()
-  message("e2e: perf.paired_auto.${family}: A/A decided at ${used} repetitions per side (cap ${cap})")
+  message("e2e: perf.paired_auto.${family}: A/A ${status} at ${used} repetitions per side (cap ${cap})")
 endforeach()
 e2e_step(auto-slowdown COMMAND "${CTEST}" -R "^perf\\.paired_auto\\.BM_VectorPush$" --output-on-failure
   UNSET PERFGATE_REFERENCE PERFGATE_RUNNER PERFGATE_BOOTSTRAP
@@ -108,18 +115,19 @@ e2e_step(auto-slowdown COMMAND "${CTEST}" -R "^perf\\.paired_auto\\.BM_VectorPus
           "BM_VectorPush real_time median: fail" "paired lane, adaptive")
 
 # (e) CONFIRM in the stored lane: a 3x slowdown of only the first run (warm-up and measured run)
-# fails the first gate, the confirmation run passes, so the test passes and says why.
+# fails the first gate; the confirmation run does not replicate it, so the test never ends
+# failed: it passes and says why, or (on a machine too busy to decide +50%) it is inconclusive.
 set(count_file "${BUILD_DIR}/confirm-slowdown-count")
 file(REMOVE "${count_file}")
 e2e_step(confirm-transient COMMAND "${CTEST}" -R "^perf\\.confirm\\." --output-on-failure -V
   UNSET PERFGATE_REFERENCE PERFGATE_RUNNER PERFGATE_BOOTSTRAP
   ENV PERFGATE_CONSUMER_SLOWDOWN=BM_VectorPush:3 "PERFGATE_CONSUMER_SLOWDOWN_PROCESSES=${count_file}:2"
-  EXPECT pass
-  MATCHES "perf\\.confirm\\.BM_VectorPush [.]+ +Passed"
-          "first run FAILED, not replicated by the confirmation run"
-          "perfgate/confirmation\">passed")
+  EXPECT any
+  MATCHES "perfgate/confirmation\">(passed|inconclusive)"
+          "(first run FAILED, not replicated by the confirmation run|first run FAILED; the confirmation run could not decide)"
+  NOT_MATCHES "perf\\.confirm\\.BM_VectorPush: failed")
 run_field("${artifacts}/confirm/perf.confirm.BM_VectorPush" confirmation confirmation)
-if(NOT confirmation MATCHES "^passed")
+if(NOT confirmation MATCHES "^(passed|inconclusive)")
   message(FATAL_ERROR "e2e: perf.confirm.BM_VectorPush run.json: confirmation '${confirmation}'")
 endif()
 # (f) The same slowdown in every run replicates: the test fails and names both runs' findings.
