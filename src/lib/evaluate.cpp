@@ -982,7 +982,8 @@ class Evaluator {
     Decision& d = m_decisions[c.decision];
     const Rule& rule = *c.rule;
     const bool lower_is_better = rule.direction == Direction::lower_is_better;
-    const double change = r.ratio - 1;
+    // exp(log differences) - 1 of identical samples leaves rounding dust such as -7.8e-16: 0.
+    const double change = std::fabs(r.ratio - 1) < 1e-12 ? 0.0 : r.ratio - 1;
     const double worse = lower_is_better ? change : -change;
     const double worse_low = lower_is_better ? r.ratio_ci.lower - 1 : 1 - r.ratio_ci.upper;
     const double worse_high = lower_is_better ? r.ratio_ci.upper - 1 : 1 - r.ratio_ci.lower;

@@ -274,6 +274,31 @@ GateResult inconclusive() {
   return result;
 }
 
+// A gate decided by evaluate() itself on fixed samples (not hand-made decisions): the golden
+// files pin the decision step's own notes, intervals and numbers, and golden.locale.evaluated
+// runs it under a comma-decimal locale, where not one byte may change.
+GateResult evaluated() {
+  const auto side = [](const char* source, double slow) {
+    RunSet runs;
+    runs.source = source;
+    const char* names[] = {"BM_Parse/64", "BM_Parse/4096", "BM_Sort/1024", "BM_Sort/65536"};
+    for (int b = 0; b < 4; ++b) {
+      Benchmark& benchmark = runs.benchmarks.emplace_back();
+      benchmark.name = names[b];
+      benchmark.family = family_of(benchmark.name);
+      std::vector<double> samples;
+      for (int r = 0; r < 5; ++r) {
+        const double wobble = 1.0 + 0.01 * static_cast<double>((r * 3 + b) % 5 - 2);
+        samples.push_back((100.0 + 37.0 * b) * wobble * (b == 2 ? slow : 1.0));
+      }
+      benchmark.series("real_time").samples = samples;
+    }
+    return runs;
+  };
+  return evaluate(side("baselines/x86_64-gcc12/bm_parse.json", 1.0),
+                  side("build/perfgate-artifacts/bm_parse.json", 1.3), default_policy());
+}
+
 GateResult empty() {
   GateResult result;
   result.policy_name = "default";
@@ -288,7 +313,8 @@ std::vector<Case> cases() {
   return {{"mixed", mixed()},
           {"all_pass", all_pass()},
           {"empty", empty()},
-          {"inconclusive", inconclusive()}};
+          {"inconclusive", inconclusive()},
+          {"evaluated", evaluated()}};
 }
 
 }  // namespace perfgate::golden
