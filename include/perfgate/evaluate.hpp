@@ -113,7 +113,8 @@ struct EvaluateOptions {
   // Values of the environment variables the policy names (env_fail/env_warn), read by the caller.
   std::map<std::string, std::string> environment;
   // A report-only run (smoke: one short repetition) cannot meet min_repetitions by design; such a
-  // rule then warns instead of erroring. Everything else is decided as usual.
+  // rule then warns instead of being inconclusive, and single wall-time values are decided on the
+  // point estimate, so that a developer sees what looks slower. Everything else is decided as usual.
   bool report_only = false;
   // Family-wise false-fail rate of the relative rules decided by statistics (docs/statistics.md).
   double family_alpha = 0.05;

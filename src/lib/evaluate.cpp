@@ -747,9 +747,12 @@ class Evaluator {
       d.method = "exact";  // deterministic (e.g. instruction counts): nothing to be uncertain about
       return;
     }
-    if (single && rule.allow_single_values) {
-      add_note(d, "one value per side, decided on the point estimate (the rule's "
-                  "allow_single_values)");
+    if (single && (rule.allow_single_values || m_options.report_only)) {
+      // A report-only run (smoke: one short repetition) says what looks slower; it gates nothing.
+      add_note(d, rule.allow_single_values ? "one value per side, decided on the point estimate "
+                                             "(the rule's allow_single_values)"
+                                           : "one value per side, decided on the point estimate "
+                                             "(report only: not gated)");
       return;
     }
     const auto positive = [](const std::vector<double>& v) {

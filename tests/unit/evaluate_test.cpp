@@ -210,6 +210,17 @@ TEST(Evaluate, SingleWallTimeValuesAreInconclusiveUnlessTheRuleAllowsThem) {
   EXPECT_EQ(exit_code(evaluate(base, cand, point_policy())), 1);
 }
 
+TEST(Evaluate, AReportOnlyRunDecidesSingleValuesOnThePointEstimate) {
+  // Smoke: one short repetition says what looks slower; it gates nothing (--warn-only).
+  EvaluateOptions smoke;
+  smoke.report_only = true;
+  const GateResult result = evaluate(runs({make("BM_a", {100})}), runs({make("BM_a", {300})}),
+                                     default_policy(), smoke);
+  EXPECT_EQ(only(result).verdict, Verdict::fail);
+  EXPECT_NE(only(result).note.find("report only: not gated"), std::string::npos)
+      << only(result).note;
+}
+
 TEST(Evaluate, OnInconclusiveWarnAcceptsButNamesTheUndecided) {
   const Policy policy = policy_from(R"({"schema": "perfgate.policy/1", "name": "n", "rules": [
       {"metric": "real_time", "relative": {"fail": "+10%"}, "on_inconclusive": "warn"}]})");
