@@ -82,7 +82,24 @@ struct VerdictCounts {
   [[nodiscard]] std::size_t count(Verdict verdict) const;
 };
 
+// What a report says about the run that produced it (its header), filled in by the caller that ran
+// it (`perfgate run`); empty fields are not shown. evaluate() leaves it empty.
+struct RunInfo {
+  std::string test;           // the CTest test, e.g. "perf.example.BM_Sort"
+  std::string suite;
+  std::string family;
+  std::string commit;         // the candidate's git commit ("" when unknown)
+  std::string lane;           // "wall-time", "wall-time (paired)", "instructions", "smoke"
+  std::string baseline_kind;  // "committed", "provisional", "reference", "previous baseline"
+  std::string confirmation;   // "" when no confirmation run ran; else what it found
+  // Conditions of the run every report must show, e.g. "measured under contention: ...".
+  std::vector<std::string> conditions;
+  // A baseline record's before/after comparison: an accepted change, not a gate.
+  bool record = false;
+};
+
 struct GateResult {
+  RunInfo run;
   std::string policy_name;
   std::string baseline_source;
   std::string candidate_source;

@@ -1,6 +1,7 @@
 // The process edge of the instructions lane (callgrind_runner.hpp). POSIX and Linux only:
 // fork/execve, poll the dump files, SIGKILL, wait4.
 #include "callgrind_runner.hpp"
+#include "process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -30,130 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // The most valgrind thread ids a benchmark's dump files are looked for under.
 constexpr int k_max_thread_id = 64;
 constexpr auto k_poll_interval = std::chrono::milliseconds(5);
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double cpu_seconds_of(const struct rusage& usage) {
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
-// The whole file, or nullopt when it cannot be opened.
-std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A child process with the pinned environment, in its own process group, killed if perfgate
-// dies (PR_SET_PDEATHSIG), stdin from /dev/null, stdout and stderr into files.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& cwd, const std::string& out_path,
-        const std::string& err_path, const std::vector<std::string>& extra_environment) {
-    std::vector<std::string> environment = pinned_environment(extra_environment);
-    std::vector<char*> c_argv;
-    std::vector<char*> c_env;
-    // execve's arrays are char* const[]; the strings outlive the call.
-    std::vector<std::string> argv_copy = argv;
-    for (auto& arg : argv_copy) {
-      c_argv.push_back(arg.data());
-    }
-    c_argv.push_back(nullptr);
-    for (auto& entry : environment) {
-      c_env.push_back(entry.data());
-    }
-    c_env.push_back(nullptr);
-    const pid_t parent = getpid();
-    m_pid = fork();
-    if (m_pid == 0) {
-      setpgid(0, 0);
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) {
-        _exit(127);
-      }
-      if (chdir(cwd.c_str()) != 0) {
-        _exit(126);
-      }
-      const int in = open("/dev/null", O_RDONLY);
-      const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (in < 0 || out < 0 || err < 0) {
-        _exit(126);
-      }
-      dup2(in, STDIN_FILENO);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      execve(c_argv[0], c_argv.data(), c_env.data());
-      _exit(127);
-    }
-    if (m_pid > 0) {
-      setpgid(m_pid, m_pid);  // also from the parent, so a kill right away reaches the group
-    }
-  }
-
-  [[nodiscard]] bool started() const { return m_pid > 0; }
-  [[nodiscard]] bool running() const { return m_pid > 0 && !m_status; }
-  [[nodiscard]] const std::optional<int>& status() const { return m_status; }
-  [[nodiscard]] double cpu_seconds() const { return m_cpu_seconds; }
-
-  // True once the child has ended (reaped).
-  bool poll() {
-    if (!running()) {
-      return true;
-    }
-    return reap(WNOHANG);
-  }
-
-  void kill_and_wait() {
-    if (!running()) {
-      return;
-    }
-    ::kill(-m_pid, SIGKILL);
-    ::kill(m_pid, SIGKILL);
-    reap(0);
-  }
-
- private:
-  bool reap(int options) {
-    int status = 0;
-    struct rusage usage {};
-    const pid_t done = wait4(m_pid, &status, options, &usage);
-    if (done != m_pid) {
-      return false;
-    }
-    m_status = status;
-    m_cpu_seconds = cpu_seconds_of(usage);
-    return true;
-  }
-
-  pid_t m_pid = -1;
-  std::optional<int> m_status;
-  double m_cpu_seconds = 0;
-};
-
-void set_exit(const std::optional<int>& status, std::optional<int>& exit_code,
-              std::optional<int>& signal) {
-  if (!status) {
-    return;
-  }
-  if (WIFEXITED(*status)) {
-    exit_code = WEXITSTATUS(*status);
-  } else if (WIFSIGNALED(*status)) {
-    signal = WTERMSIG(*status);
-  }
-}
 
 // One benchmark being measured by one valgrind process.
 class ActiveJob {
@@ -174,9 +54,9 @@ class ActiveJob {
     m_child.emplace(callgrind_command(settings.valgrind, m_out_dir + "/cg", staged.program,
                                       benchmark),
                     staged.directory, m_out_dir + "/stdout.txt", m_out_dir + "/valgrind.txt",
-                    settings.extra_environment);
+                    pinned_environment(settings.extra_environment));
     if (!m_child->started()) {
-      m_broken = "could not start valgrind (fork failed)";
+      m_broken = "could not start valgrind: " + m_child->start_error();
     }
   }
 
@@ -216,7 +96,7 @@ class ActiveJob {
     if (m_child) {
       outcome.cpu_seconds = m_child->cpu_seconds();
       if (!m_stopped_by_driver && !m_timed_out) {
-        set_exit(m_child->status(), process.exit_code, process.signal);
+        decode_status(m_child->status(), process.exit_code, process.signal);
       }
     }
     process.console_output = slurp(m_out_dir + "/stdout.txt").value_or("");
@@ -412,7 +292,7 @@ CapturedRun run_captured(const std::vector<std::string>& argv, const std::string
   CapturedRun run;
   const std::string out_path = scratch + ".out";
   const std::string err_path = scratch + ".err";
-  Child child(argv, cwd, out_path, err_path, extra_environment);
+  Child child(argv, cwd, out_path, err_path, pinned_environment(extra_environment));
   run.started = child.started();
   if (!run.started) {
     return run;
@@ -427,7 +307,7 @@ CapturedRun run_captured(const std::vector<std::string>& argv, const std::string
     std::this_thread::sleep_for(k_poll_interval);
   }
   if (!run.timed_out) {
-    set_exit(child.status(), run.exit_code, run.signal);
+    decode_status(child.status(), run.exit_code, run.signal);
   }
   run.out = slurp(out_path).value_or("");
   run.err = slurp(err_path).value_or("");
