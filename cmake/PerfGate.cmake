@@ -53,16 +53,24 @@ adds one test per lane in ``LANES`` and a smoke test:
   (``perfgate gate --warn-only``); a crash, an error, a timeout or invalid or
   empty output still fails.
 
-Each test runs ``cmake -P PerfGateRun.cmake``, which writes everything it
-produced (the benchmark's JSON or ``instructions.json``, its console output,
-the run context, the reports ``report.{txt,md,html,json,csv,junit.xml}`` and
-``run.json``) under ``<ARTIFACTS_DIR>/<suite>/<test name>/``, one folder per
+Each test's command is the perfgate program itself, ``perfgate run <run
+configuration> --mode <perf|instr|smoke> ...``: the run configuration
+(``perfgate.run-config/1``, one JSON file per suite and build configuration,
+written by ``file(GENERATE)``) holds what this function knows; everything
+decided at test time is decided by perfgate, which exits with its own code
+(0 pass, 1 fail, 2 invalid input, 3 run failed, 4 inconclusive) so that CTest
+and ``Testing/*/Test.xml`` show it. It writes everything it produced (the
+benchmark's JSON or ``instructions.json``, its console output, the run
+context, the reports ``report.{txt,md,html,json,csv,junit.xml}`` and
+``run.json``) under ``<ARTIFACTS_DIR>/<suite>/<folder>/``, one folder per
 test, so ``ctest -j`` never mixes them, and it writes them even when the
 benchmark crashes or is killed by the hard timeout. Every gated value is
 printed as a ``<CTestMeasurement type="numeric/double" name="...">`` line,
 which CTest turns into a ``NamedMeasurement`` that CDash graphs; the Markdown
 report is attached to the test (``ATTACHED_FILES``), the HTML report when it
-fails.
+fails. After the gate tests, ``perfgate.<suite>.summary`` (a cleanup fixture)
+folds every test's artifacts into ``<ARTIFACTS_DIR>/<suite>/summary/``
+(``perfgate report merge``).
 
 Set-up tests guard the gate tests through test fixtures, so that a policy or
 baseline that does not validate stops every dependent test (*Not Run*)
@@ -144,6 +152,7 @@ says so already at configure time.
                             [ARTIFACTS_DIR <dir>]
                             [BOOTSTRAP <AUTO|OFF>]
                             [CONFIRM <ON|OFF>]
+                            [RECORD_RUNS <n>]
                             [DISCOVERY_MODE <POST_BUILD|PRE_TEST>]
                             [DISCOVERY_TIMEOUT <seconds>]
     )
@@ -314,6 +323,12 @@ says so already at configure time.
     are in ``confirm/``. The paired and instructions lanes and smoke tests do
     not confirm. Default: ``PERFGATE_DEFAULT_CONFIRM`` or ``ON``.
 
+  ``RECORD_RUNS <n>``
+    Separate process runs of the benchmark that a recorded wall-time
+    baseline pools (each with ``REPETITIONS`` repetitions), so that one
+    disturbed run cannot shape a committed baseline. Default:
+    ``PERFGATE_DEFAULT_RECORD_RUNS`` or 3.
+
   ``BOOTSTRAP <AUTO|OFF>``
     What a runner class without a committed baseline gets: ``AUTO`` records
     a provisional one in the build tree, ``OFF`` fails. The environment
@@ -406,15 +421,6 @@ function(_perfgate_positive_number where keyword value)
   endif()
 endfunction()
 
-# Text for a generated CMake file: each argument bracket-quoted.
-function(_perfgate_quote out)
-  set(text "")
-  foreach(item IN LISTS ARGN)
-    string(APPEND text " [==[${item}]==]")
-  endforeach()
-  set(${out} "${text}" PARENT_SCOPE)
-endfunction()
-
 # CTest keeps only 1 KiB of a passing test's output by default, which would drop the
 # <CTestMeasurement> lines before they reach Test.xml. Unless the project has its own
 # CTestCustom.cmake at the top of the build tree, write one that keeps enough.
@@ -440,18 +446,10 @@ set(CTEST_CUSTOM_MAXIMUM_FAILED_TEST_OUTPUT_SIZE 4194304)
 ")
 endfunction()
 
-function(perfgate_add_benchmarks target)
-  set(where "perfgate_add_benchmarks(${target})")
-  set(options "")
-  set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
-      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
-      DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
-      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM)
-  set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
-  set(all_keywords ${options} ${oneValueArgs} ${multiValueArgs})
-  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${oneValueArgs}" "${multiValueArgs}")
+# The sections of perfgate_add_benchmarks(), in order. Macros: they share its variables.
 
-  # --- Strict arguments: unknown, misspelt or valueless keywords are configure errors.
+# --- Strict arguments: unknown, misspelt or valueless keywords are configure errors.
+macro(_perfgate_check_arguments)
   if(arg_UNPARSED_ARGUMENTS)
     list(GET arg_UNPARSED_ARGUMENTS 0 first)
     _perfgate_similar_keyword("${first}" "${all_keywords}" guess)
@@ -536,7 +534,10 @@ function(perfgate_add_benchmarks target)
   # A changed policy re-runs the configure step, so the tests never hold a stale path.
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${arg_POLICY}")
 
-  # --- Defaults (PERFGATE_DEFAULT_<KEYWORD>, then built-in).
+endmacro()
+
+# --- Defaults (PERFGATE_DEFAULT_<KEYWORD>, then built-in).
+macro(_perfgate_apply_defaults)
   foreach(pair
       "BASELINES|${CMAKE_CURRENT_SOURCE_DIR}/baselines" "RUNNER|" "REPETITIONS|10"
       "MIN_TIME|0.1" "WARMUP|0.05" "TIMEOUT|300" "SMOKE_MIN_TIME|0.01" "SMOKE_TIMEOUT|60"
@@ -545,7 +546,7 @@ function(perfgate_add_benchmarks target)
       "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
       "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
       "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20"
-      "CONFIRM|ON")
+      "CONFIRM|ON" "RECORD_RUNS|3")
     string(REPLACE "|" ";" pair "${pair}")
     list(GET pair 0 keyword)
     list(LENGTH pair n)
@@ -562,7 +563,10 @@ function(perfgate_add_benchmarks target)
     endif()
   endforeach()
 
-  # --- The paired lane (docs/statistics.md, lane b): REFERENCE, RUNS, REPETITIONS auto.
+endmacro()
+
+# --- The paired lane (docs/statistics.md, lane b): REFERENCE, RUNS, REPETITIONS auto.
+macro(_perfgate_check_paired)
   if(arg_REPETITIONS MATCHES "^[Aa][Uu][Tt][Oo]$")
     set(arg_REPETITIONS auto)
     if("${arg_REFERENCE}" STREQUAL "")
@@ -575,6 +579,10 @@ function(perfgate_add_benchmarks target)
   elseif(NOT arg_REPETITIONS MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "${where}: REPETITIONS must be a positive whole number or auto.\n"
                         "  Value: '${arg_REPETITIONS}'")
+  endif()
+  if(NOT arg_RECORD_RUNS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "${where}: RECORD_RUNS must be a positive whole number.\n"
+                        "  Value: '${arg_RECORD_RUNS}'")
   endif()
   if(NOT arg_RUNS MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "${where}: RUNS must be a positive whole number.\n"
@@ -594,7 +602,10 @@ function(perfgate_add_benchmarks target)
     message(FATAL_ERROR "${where}: WARMUP must be a number of seconds (0 = none).\n"
                         "  Value: '${arg_WARMUP}'")
   endif()
-  # --- Lanes (docs/lanes.md): the first one is the blocking gate (label perf-gate).
+endmacro()
+
+# --- Lanes (docs/lanes.md; the first one is the blocking gate) and the other settings.
+macro(_perfgate_check_settings)
   set(lanes "")
   foreach(lane IN LISTS arg_LANES)
     if(NOT lane MATCHES "^(wall-time|instructions)$")
@@ -661,12 +672,15 @@ function(perfgate_add_benchmarks target)
                         "  Path: '${arg_ARTIFACTS_DIR}'")
   endif()
 
-  # --- The comparator.
+endmacro()
+
+# --- The comparator: PERFGATE_EXECUTABLE, else perfgate::perfgate (built with the benchmark when
+# it is built in this tree). Sets perfgate_program.
+macro(_perfgate_find_comparator)
   if(PERFGATE_EXECUTABLE)
     set(perfgate_program "${PERFGATE_EXECUTABLE}")
   elseif(TARGET perfgate::perfgate)
     set(perfgate_program "$<TARGET_FILE:perfgate::perfgate>")
-    # Built in this tree (add_subdirectory, FetchContent): build it with the benchmark.
     get_target_property(perfgate_real perfgate::perfgate ALIASED_TARGET)
     if(perfgate_real)
       get_target_property(perfgate_real_imported ${perfgate_real} IMPORTED)
@@ -679,106 +693,88 @@ function(perfgate_add_benchmarks target)
                         "  Hint: find_package(PerfGate CONFIG REQUIRED), add_subdirectory() or "
                         "FetchContent perfgate first, or set PERFGATE_EXECUTABLE.")
   endif()
+endmacro()
 
-  # --- What the run context records about the build (C2); Google Benchmark 1.7.1 calls every
-  # library "debug", so the build type comes from CMake.
+# --- What the run context records about the build (C2); Google Benchmark 1.7.1 calls every
+# library "debug", so the build type comes from CMake. A build without a build type has no
+# optimisation: it is refused here, not as a cascade of failing tests. Sets build_type,
+# base_flags, target_flags, benchmark_version, multi_config.
+macro(_perfgate_build_facts)
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
     set(build_type "$<CONFIG>")
   else()
     set(build_type "${CMAKE_BUILD_TYPE}")
   endif()
+  if(NOT multi_config AND NOT CMAKE_BUILD_TYPE)
+    message(FATAL_ERROR "${where}: this build has no CMAKE_BUILD_TYPE, so nothing in it is "
+                        "optimised and its timings say nothing about the program.\n"
+                        "  Hint: configure with -DCMAKE_BUILD_TYPE=Release (or RelWithDebInfo).")
+  endif()
   set(config_flags "")
   foreach(config IN ITEMS Debug Release RelWithDebInfo MinSizeRel ${CMAKE_CONFIGURATION_TYPES})
     string(TOUPPER "${config}" config_upper)
     string(APPEND config_flags "$<$<CONFIG:${config}>:${CMAKE_CXX_FLAGS_${config_upper}}>")
   endforeach()
-  if(NOT multi_config AND CMAKE_BUILD_TYPE)
+  if(NOT multi_config)
     string(TOUPPER "${CMAKE_BUILD_TYPE}" config_upper)
     set(config_flags "${CMAKE_CXX_FLAGS_${config_upper}}")
+    if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+      message(WARNING "${where}: this is a Debug build; its perf and smoke tests will refuse to "
+                      "run.\n  Hint: configure an optimised build, e.g. -DCMAKE_BUILD_TYPE=Release.")
+    endif()
   endif()
   set(target_flags "$<JOIN:$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>, >")
   string(STRIP "${CMAKE_CXX_FLAGS} ${config_flags}" base_flags)
-  if(NOT multi_config AND (NOT CMAKE_BUILD_TYPE OR CMAKE_BUILD_TYPE STREQUAL "Debug"))
-    if(CMAKE_BUILD_TYPE)
-      set(what "a ${CMAKE_BUILD_TYPE} build")
-    else()
-      set(what "a build without CMAKE_BUILD_TYPE (no optimisation)")
-    endif()
-    message(WARNING "${where}: this is ${what}; its perf and smoke tests will refuse to run.\n"
-                    "  Hint: configure an optimised build, e.g. -DCMAKE_BUILD_TYPE=Release.")
-  endif()
   set(benchmark_version "${benchmark_VERSION}")
   if(NOT benchmark_version)
     set(benchmark_version "unknown")
   endif()
+endmacro()
 
-  # --- The run configuration every test of this registration reads.
-  set(base "${CMAKE_CURRENT_BINARY_DIR}/perfgate/${arg_SUITE}")
-  set(run_config "${base}/run-config-$<CONFIG>.cmake")
-  set(content "# Generated by perfgate_add_benchmarks(${target}); do not edit.\n")
-  foreach(pair
-      "PERFGATE_TARGET|${target}"
-      "PERFGATE_EXECUTABLE_FILE|$<TARGET_FILE:${target}>"
-      "PERFGATE_PROGRAM|${perfgate_program}"
-      "PERFGATE_SUITE|${arg_SUITE}"
-      "PERFGATE_POLICY|${arg_POLICY}"
-      "PERFGATE_BASELINES|${arg_BASELINES}"
-      "PERFGATE_RUNNER_CONFIGURED|${arg_RUNNER}"
-      "PERFGATE_FILTER|${arg_FILTER}"
-      "PERFGATE_LANES|${lanes}"
-      "PERFGATE_INSTRUCTIONS_POLICY|${arg_INSTRUCTIONS_POLICY}"
-      "PERFGATE_INSTRUCTIONS_FILTER|${arg_INSTRUCTIONS_FILTER}"
-      "PERFGATE_INSTRUCTIONS_TIMEOUT|${arg_INSTRUCTIONS_TIMEOUT}"
-      "PERFGATE_INSTRUCTIONS_REPEAT|${arg_INSTRUCTIONS_REPEAT}"
-      "PERFGATE_INSTRUCTIONS_JOBS|${arg_INSTRUCTIONS_JOBS}"
-      "PERFGATE_REPETITIONS|${arg_REPETITIONS}"
-      "PERFGATE_REFERENCE_CONFIGURED|${arg_REFERENCE}"
-      "PERFGATE_RUNS|${arg_RUNS}"
-      "PERFGATE_MAX_REPETITIONS|${arg_MAX_REPETITIONS}"
-      "PERFGATE_MIN_TIME|${arg_MIN_TIME}"
-      "PERFGATE_WARMUP|${arg_WARMUP}"
-      "PERFGATE_TIMEOUT|${arg_TIMEOUT}"
-      "PERFGATE_SMOKE_MIN_TIME|${arg_SMOKE_MIN_TIME}"
-      "PERFGATE_SMOKE_TIMEOUT|${arg_SMOKE_TIMEOUT}"
-      "PERFGATE_WORKING_DIRECTORY|${arg_WORKING_DIRECTORY}"
-      "PERFGATE_ARTIFACTS_ROOT|${arg_ARTIFACTS_DIR}/${arg_SUITE}"
-      "PERFGATE_BOOTSTRAP|${arg_BOOTSTRAP}"
-      "PERFGATE_CONFIRM|${arg_CONFIRM}"
-      "PERFGATE_BUILD_TYPE|${build_type}"
-      "PERFGATE_CXX_COMPILER|${CMAKE_CXX_COMPILER}"
-      "PERFGATE_CXX_COMPILER_ID|${CMAKE_CXX_COMPILER_ID}"
-      "PERFGATE_CXX_COMPILER_VERSION|${CMAKE_CXX_COMPILER_VERSION}"
-      "PERFGATE_CXX_FLAGS|${base_flags}"
-      "PERFGATE_TARGET_FLAGS|${target_flags}"
-      "PERFGATE_BENCHMARK_VERSION|${benchmark_version}"
-      "PERFGATE_SOURCE_DIR|${CMAKE_CURRENT_SOURCE_DIR}"
-      "PERFGATE_BINARY_DIR|${CMAKE_BINARY_DIR}"
-      "PERFGATE_CMAKE_COMMAND|${CMAKE_COMMAND}"
-      "PERFGATE_RUN_SCRIPT|${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateRun.cmake")
-    string(FIND "${pair}" "|" bar)
-    string(SUBSTRING "${pair}" 0 ${bar} name)
-    math(EXPR bar "${bar} + 1")
-    string(SUBSTRING "${pair}" ${bar} -1 value)
-    string(APPEND content "set(${name} [==[${value}]==])\n")
-  endforeach()
-  foreach(name ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
-    _perfgate_quote(quoted ${arg_${name}})
-    string(APPEND content "set(PERFGATE_${name}${quoted})\n")
-  endforeach()
-  file(GENERATE OUTPUT "${run_config}" CONTENT "${content}")
+# A JSON string of <value> (generator expressions inside are evaluated by file(GENERATE) later).
+function(_perfgate_json_string out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "\n" "\\n" value "${value}")
+  string(REPLACE "\t" "\\t" value "${value}")
+  set(${out} "\"${value}\"" PARENT_SCOPE)
+endfunction()
 
-  set(run_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateRun.cmake")
-  set(discover_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PerfGateDiscover.cmake")
-  if(multi_config)
-    set(config_at_test_time_suffix "\${CTEST_CONFIGURATION_TYPE}")
-  else()
-    set(config_at_test_time_suffix "${CMAKE_BUILD_TYPE}")
+# A JSON array of strings of the remaining arguments.
+function(_perfgate_json_array out)
+  set(items "")
+  foreach(item IN LISTS ARGN)
+    _perfgate_json_string(quoted "${item}")
+    list(APPEND items "${quoted}")
+  endforeach()
+  list(JOIN items ", " joined)
+  set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# The CTest properties of one kind of test as a JSON object (TestProperties in run_config.hpp).
+function(_perfgate_json_test_properties out)
+  cmake_parse_arguments(PARSE_ARGV 1 p "RUN_SERIAL" "TIMEOUT;PROCESSORS;RESOURCE_LOCK"
+                        "LABELS;FIXTURES_REQUIRED;ENVIRONMENT")
+  _perfgate_json_array(labels ${p_LABELS})
+  _perfgate_json_array(fixtures ${p_FIXTURES_REQUIRED})
+  _perfgate_json_array(environment ${p_ENVIRONMENT})
+  if(NOT p_PROCESSORS)
+    set(p_PROCESSORS 1)
   endif()
-  set(config_at_test_time "${base}/run-config-${config_at_test_time_suffix}.cmake")
+  if(p_RUN_SERIAL)
+    set(serial true)
+  else()
+    set(serial false)
+  endif()
+  _perfgate_json_string(lock "${p_RESOURCE_LOCK}")
+  set(${out} "{\"labels\": ${labels}, \"timeout\": ${p_TIMEOUT}, \"run_serial\": ${serial}, \"processors\": ${p_PROCESSORS}, \"resource_lock\": ${lock}, \"fixtures_required\": ${fixtures}, \"environment\": ${environment}}" PARENT_SCOPE)
+endfunction()
 
-  # --- Set-up tests (fixtures): validation of the policies and baselines, then the bootstraps.
-  # Test modes: perf (wall-time lane), instr (instructions lane), smoke (always, wall time).
+# --- Test kinds, labels and fixtures. Modes: perf (wall-time lane), instr (instructions lane),
+# smoke (always, wall time). The blocking lane's tests carry perf-gate; a non-blocking lane its
+# own label, so it stays runnable without blocking (perf-walltime, perf-instructions).
+macro(_perfgate_test_kinds)
   set(modes "")
   if("wall-time" IN_LIST lanes)
     list(APPEND modes perf)
@@ -787,8 +783,6 @@ function(perfgate_add_benchmarks target)
     list(APPEND modes instr)
   endif()
   list(APPEND modes smoke)
-  # Labels: the blocking lane's tests carry perf-gate; a non-blocking lane its own label, so it
-  # stays runnable without blocking (perf-walltime, perf-instructions).
   if(blocking_lane STREQUAL "wall-time")
     set(gate_label_perf perf-gate)
     set(gate_label_instr perf-instructions)
@@ -799,12 +793,107 @@ function(perfgate_add_benchmarks target)
   set(labels_perf ${gate_label_perf} ${arg_SUITE} ${arg_LABELS})
   set(labels_instr ${gate_label_instr} instructions ${arg_SUITE} ${arg_LABELS})
   set(labels_smoke smoke ${arg_SUITE} ${arg_LABELS})
-
   set(fixture_validate "perfgate_${arg_SUITE}_validate")
+  foreach(mode IN LISTS modes)
+    set(fixture_${mode} "perfgate_${arg_SUITE}_baseline_${mode}")
+  endforeach()
+  set(timeout_perf "${arg_TIMEOUT}")
+  set(timeout_instr "${arg_INSTRUCTIONS_TIMEOUT}")
+  set(timeout_smoke "${arg_SMOKE_TIMEOUT}")
+endmacro()
+
+# --- The run configuration every perfgate command of this registration reads
+# (perfgate.run-config/1, docs/formats.md): one file per build configuration. Sets run_config,
+# ctest_tests_file and base.
+macro(_perfgate_write_run_config)
+  set(base "${CMAKE_CURRENT_BINARY_DIR}/perfgate/${arg_SUITE}")
+  set(run_config "${base}/run-config-$<CONFIG>.json")
+  set(ctest_tests_file "${base}/discovered_tests-$<CONFIG>.cmake")
+  set(json "{\n  \"schema\": \"perfgate.run-config/1\"")
+  foreach(pair
+      "suite|${arg_SUITE}" "target|${target}" "executable|$<TARGET_FILE:${target}>"
+      "perfgate|${perfgate_program}" "source_dir|${CMAKE_CURRENT_SOURCE_DIR}"
+      "binary_dir|${CMAKE_BINARY_DIR}" "working_directory|${arg_WORKING_DIRECTORY}"
+      "artifacts_root|${arg_ARTIFACTS_DIR}/${arg_SUITE}" "ctest_file|${ctest_tests_file}"
+      "policy|${arg_POLICY}" "instructions_policy|${arg_INSTRUCTIONS_POLICY}"
+      "baselines|${arg_BASELINES}" "runner|${arg_RUNNER}" "filter|${arg_FILTER}"
+      "instructions_filter|${arg_INSTRUCTIONS_FILTER}" "min_time|${arg_MIN_TIME}"
+      "warmup|${arg_WARMUP}" "smoke_min_time|${arg_SMOKE_MIN_TIME}" "reference|${arg_REFERENCE}"
+      "bootstrap|${arg_BOOTSTRAP}")
+    string(FIND "${pair}" "|" bar)
+    string(SUBSTRING "${pair}" 0 ${bar} name)
+    math(EXPR bar "${bar} + 1")
+    string(SUBSTRING "${pair}" ${bar} -1 value)
+    _perfgate_json_string(quoted "${value}")
+    string(APPEND json ",\n  \"${name}\": ${quoted}")
+  endforeach()
+  if(arg_REPETITIONS STREQUAL "auto")
+    string(APPEND json ",\n  \"repetitions\": \"auto\"")
+  else()
+    string(APPEND json ",\n  \"repetitions\": ${arg_REPETITIONS}")
+  endif()
+  foreach(pair "runs|RUNS" "max_repetitions|MAX_REPETITIONS" "record_runs|RECORD_RUNS"
+               "timeout|TIMEOUT" "smoke_timeout|SMOKE_TIMEOUT" "discovery_timeout|DISCOVERY_TIMEOUT"
+               "instructions_timeout|INSTRUCTIONS_TIMEOUT" "instructions_repeat|INSTRUCTIONS_REPEAT"
+               "instructions_jobs|INSTRUCTIONS_JOBS")
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 keyword)
+    string(APPEND json ",\n  \"${name}\": ${arg_${keyword}}")
+  endforeach()
+  if(arg_CONFIRM)
+    string(APPEND json ",\n  \"confirm\": true")
+  else()
+    string(APPEND json ",\n  \"confirm\": false")
+  endif()
+  foreach(pair "lanes|lanes" "environment|arg_ENVIRONMENT" "baseline_unset_env|arg_BASELINE_UNSET_ENV"
+               "forward_env|arg_FORWARD_ENV" "extra_args|arg_EXTRA_ARGS")
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 variable)
+    _perfgate_json_array(array ${${variable}})
+    string(APPEND json ",\n  \"${name}\": ${array}")
+  endforeach()
+  set(build_json "")
+  foreach(pair "type|${build_type}" "cxx_compiler|${CMAKE_CXX_COMPILER}"
+               "cxx_compiler_id|${CMAKE_CXX_COMPILER_ID}"
+               "cxx_compiler_version|${CMAKE_CXX_COMPILER_VERSION}" "cxx_flags|${base_flags}"
+               "target_flags|${target_flags}" "benchmark_version|${benchmark_version}")
+    string(FIND "${pair}" "|" bar)
+    string(SUBSTRING "${pair}" 0 ${bar} name)
+    math(EXPR bar "${bar} + 1")
+    string(SUBSTRING "${pair}" ${bar} -1 value)
+    _perfgate_json_string(quoted "${value}")
+    list(APPEND build_json "\"${name}\": ${quoted}")
+  endforeach()
+  list(JOIN build_json ", " build_json)
+  string(APPEND json ",\n  \"build\": {${build_json}}")
+  set(tests_json "")
+  foreach(mode IN LISTS modes)
+    set(extra "")
+    if(mode STREQUAL "perf")
+      set(extra RUN_SERIAL)
+    elseif(mode STREQUAL "instr")
+      # Instruction counts do not depend on load, but measuring runs INSTRUCTIONS_JOBS valgrind
+      # processes: account for them, and never run two such tests at once.
+      set(extra PROCESSORS ${arg_INSTRUCTIONS_JOBS} RESOURCE_LOCK perfgate_valgrind)
+    endif()
+    _perfgate_json_test_properties(properties LABELS ${labels_${mode}} TIMEOUT ${timeout_${mode}}
+      FIXTURES_REQUIRED ${fixture_validate} ${fixture_${mode}} ENVIRONMENT ${arg_ENVIRONMENT}
+      ${extra})
+    list(APPEND tests_json "\"${mode}\": ${properties}")
+  endforeach()
+  list(JOIN tests_json ",\n    " tests_json)
+  string(APPEND json ",\n  \"tests\": {\n    ${tests_json}\n  }\n}\n")
+  file(GENERATE OUTPUT "${run_config}" CONTENT "${json}")
+endmacro()
+
+# --- Set-up tests (fixtures): the validation of the policies and baselines, then the bootstraps,
+# so that a policy or baseline that does not validate stops every dependent test.
+macro(_perfgate_add_fixtures)
   set(validate_test "perfgate.${arg_SUITE}.validate")
   add_test(NAME ${validate_test}
-           COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}"
-                   -D PERFGATE_MODE=validate -P "${run_script}")
+           COMMAND "${perfgate_program}" run "${run_config}" --mode validate)
   set_tests_properties(${validate_test} PROPERTIES
     LABELS "perf-gate-fixture;smoke-fixture;${arg_SUITE};${arg_LABELS}"
     FIXTURES_SETUP ${fixture_validate} TIMEOUT 60)
@@ -814,134 +903,97 @@ function(perfgate_add_benchmarks target)
     list(APPEND unset_env "${var}=unset:")
   endforeach()
   foreach(mode IN LISTS modes)
-    set(fixture_${mode} "perfgate_${arg_SUITE}_baseline_${mode}")
     set(bootstrap_test "perfgate.${arg_SUITE}.bootstrap.${mode}")
-    if(mode STREQUAL "perf")
-      set(timeout "${arg_TIMEOUT}")
-    elseif(mode STREQUAL "instr")
-      set(timeout "${arg_INSTRUCTIONS_TIMEOUT}")
-    else()
-      set(timeout "${arg_SMOKE_TIMEOUT}")
-    endif()
     list(GET labels_${mode} 0 label)
     add_test(NAME ${bootstrap_test}
-             COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}"
-                     -D PERFGATE_MODE=bootstrap -D PERFGATE_FOR=${mode} -P "${run_script}")
+             COMMAND "${perfgate_program}" run "${run_config}" --mode bootstrap --lane ${mode})
     set_tests_properties(${bootstrap_test} PROPERTIES
       LABELS "${label}-fixture;${arg_SUITE};${arg_LABELS}"
       FIXTURES_SETUP ${fixture_${mode}} FIXTURES_REQUIRED ${fixture_validate}
-      TIMEOUT ${timeout}
+      TIMEOUT ${timeout_${mode}}
       ENVIRONMENT "${arg_ENVIRONMENT}" ENVIRONMENT_MODIFICATION "${unset_env}")
     if(mode STREQUAL "instr")
-      # Instruction counts do not depend on load, but measure runs INSTRUCTIONS_JOBS valgrind
-      # processes: account for them, and never run two such tests at once.
       set_tests_properties(${bootstrap_test} PROPERTIES
         PROCESSORS ${arg_INSTRUCTIONS_JOBS} RESOURCE_LOCK perfgate_valgrind)
     else()
       set_tests_properties(${bootstrap_test} PROPERTIES RUN_SERIAL TRUE)
     endif()
   endforeach()
-
-  # --- Per-family tests, discovered from the built executable. Each mode's properties are
-  # written once as CMake text (values bracket-quoted, so lists keep their semicolons).
-  string(CONCAT properties_perf
-    " LABELS [==[${labels_perf}]==] RUN_SERIAL TRUE TIMEOUT ${arg_TIMEOUT}"
-    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_perf}]==]")
-  string(CONCAT properties_instr
-    " LABELS [==[${labels_instr}]==] TIMEOUT ${arg_INSTRUCTIONS_TIMEOUT}"
-    " PROCESSORS ${arg_INSTRUCTIONS_JOBS} RESOURCE_LOCK perfgate_valgrind"
-    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_instr}]==]")
-  string(CONCAT properties_smoke
-    " LABELS [==[${labels_smoke}]==] TIMEOUT ${arg_SMOKE_TIMEOUT}"
-    " FIXTURES_REQUIRED [==[${fixture_validate};${fixture_smoke}]==]")
-  if(arg_ENVIRONMENT)
-    foreach(mode IN LISTS modes)
-      string(APPEND properties_${mode} " ENVIRONMENT [==[${arg_ENVIRONMENT}]==]")
-    endforeach()
-  endif()
-  set(properties_file "${base}/discover-properties.cmake")
-  set(properties_text "set(PERFGATE_MODES [===[${modes}]===])\n"
-                      "set(PERFGATE_FILTER_instr [===[${arg_INSTRUCTIONS_FILTER}]===])\n")
+  # The suite's combined summary, after its gate tests (a cleanup fixture of every lane).
+  set(summary_test "perfgate.${arg_SUITE}.summary")
+  set(summary_fixtures "")
+  set(summary_labels "")
   foreach(mode IN LISTS modes)
-    string(APPEND properties_text "set(PERFGATE_PROPERTIES_${mode} [===[${properties_${mode}}]===])\n")
+    list(APPEND summary_fixtures ${fixture_${mode}})
+    list(GET labels_${mode} 0 label)
+    list(APPEND summary_labels "${label}-fixture")
   endforeach()
-  file(WRITE "${properties_file}" ${properties_text})
+  add_test(NAME ${summary_test}
+           COMMAND "${perfgate_program}" report merge "${arg_ARTIFACTS_DIR}/${arg_SUITE}"
+                   --out "${arg_ARTIFACTS_DIR}/${arg_SUITE}/summary" --quiet)
+  set_tests_properties(${summary_test} PROPERTIES
+    LABELS "${summary_labels};${arg_SUITE};${arg_LABELS}" FIXTURES_CLEANUP "${summary_fixtures}"
+    TIMEOUT 120 SKIP_RETURN_CODE 5
+    ATTACHED_FILES "${arg_ARTIFACTS_DIR}/${arg_SUITE}/summary/summary.md")
+endmacro()
 
+# --- Per-family tests, discovered from the built executable by `perfgate discover` (like
+# gtest_discover_tests): right after it is linked (POST_BUILD) or when CTest starts (PRE_TEST).
+# If it was never built, failing placeholder tests say so.
+macro(_perfgate_add_discovery)
   set(ctest_include_file "${base}/discovered_include.cmake")
-  set(ctest_tests_file "${base}/discovered_tests.cmake")
-  set(discover_names PERFGATE_TARGET PERFGATE_EXECUTABLE_FILE PERFGATE_SUITE PERFGATE_FILTER
-      PERFGATE_WORKING_DIRECTORY PERFGATE_DISCOVERY_TIMEOUT PERFGATE_ARTIFACTS_ROOT
-      PERFGATE_CMAKE_COMMAND PERFGATE_RUN_SCRIPT PERFGATE_RUN_CONFIG PERFGATE_CTEST_FILE
-      PERFGATE_PROPERTIES_FILE PERFGATE_EXTRA_ARGS)
-  set(discover_values "${target}" "$<TARGET_FILE:${target}>" "${arg_SUITE}" "${arg_FILTER}"
-      "${arg_WORKING_DIRECTORY}" "${arg_DISCOVERY_TIMEOUT}" "${arg_ARTIFACTS_DIR}/${arg_SUITE}"
-      "${CMAKE_COMMAND}" "${run_script}" "${run_config}" "${ctest_tests_file}"
-      "${properties_file}" "")
-  # EXTRA_ARGS may hold semicolons; they travel joined by a unit separator.
-  string(ASCII 31 unit_separator)
-  list(JOIN arg_EXTRA_ARGS "${unit_separator}" extra_args_joined)
-  list(LENGTH discover_names n)
-  math(EXPR last "${n} - 1")
-  list(REMOVE_AT discover_values ${last})
-  list(APPEND discover_values "${extra_args_joined}")
-
-  # The placeholder tests when the executable was never built (gtest_discover_tests' _NOT_BUILT).
+  if(multi_config)
+    set(config_at_test_time "\${CTEST_CONFIGURATION_TYPE}")
+  else()
+    set(config_at_test_time "${CMAKE_BUILD_TYPE}")
+  endif()
+  set(tests_at_test_time "${base}/discovered_tests-${config_at_test_time}.cmake")
   set(not_built "")
   foreach(mode IN LISTS modes)
     string(APPEND not_built
-      "  add_test(${mode}.${arg_SUITE}.NOT_BUILT [==[${CMAKE_COMMAND}]==]"
-      " -D \"PERFGATE_RUN_CONFIG=${config_at_test_time}\" -D PERFGATE_MODE=not_built"
-      " -P [==[${run_script}]==])\n"
+      "  add_test(${mode}.${arg_SUITE}.NOT_BUILT [==[${perfgate_program}]==] run"
+      " \"${base}/run-config-${config_at_test_time}.json\" --mode not-built)\n"
       "  set_tests_properties(${mode}.${arg_SUITE}.NOT_BUILT PROPERTIES"
       " LABELS [==[${labels_${mode}}]==])\n")
   endforeach()
-
   if(arg_DISCOVERY_MODE STREQUAL "POST_BUILD")
     if(target_imported)
       message(FATAL_ERROR "${where}: '${target}' is imported; use DISCOVERY_MODE PRE_TEST.")
     endif()
-    set(command_args "")
-    foreach(name value IN ZIP_LISTS discover_names discover_values)
-      list(APPEND command_args -D "${name}=${value}")
-    endforeach()
     add_custom_command(TARGET ${target} POST_BUILD
       BYPRODUCTS "${ctest_tests_file}"
-      COMMAND "${CMAKE_COMMAND}" ${command_args} -P "${discover_script}"
+      COMMAND "${perfgate_program}" discover "${run_config}"
       COMMENT "perfgate: discovering the benchmarks of ${target} (suite ${arg_SUITE})"
       VERBATIM)
-    file(WRITE "${ctest_include_file}"
-      "if(EXISTS \"${ctest_tests_file}\")\n"
-      "  include(\"${ctest_tests_file}\")\n"
-      "else()\n"
-      "${not_built}"
-      "endif()\n")
+    file(GENERATE OUTPUT "${ctest_include_file}" CONTENT
+      "if(EXISTS \"${tests_at_test_time}\")\n  include(\"${tests_at_test_time}\")\nelse()\n${not_built}endif()\n")
   else()
-    set(call_args "")
-    foreach(name value IN ZIP_LISTS discover_names discover_values)
-      string(APPEND call_args "    set(${name} [==[${value}]==])\n")
-    endforeach()
     string(CONCAT content
       "if(EXISTS [==[$<TARGET_FILE:${target}>]==])\n"
       "  if(NOT EXISTS [==[${ctest_tests_file}]==] OR\n"
-      "     NOT [==[${ctest_tests_file}]==] IS_NEWER_THAN [==[$<TARGET_FILE:${target}>]==] OR\n"
-      "     NOT [==[${ctest_tests_file}]==] IS_NEWER_THAN \"\${CMAKE_CURRENT_LIST_FILE}\")\n"
-      "${call_args}"
-      "    include([==[${discover_script}]==])\n"
+      "     NOT [==[${ctest_tests_file}]==] IS_NEWER_THAN [==[$<TARGET_FILE:${target}>]==])\n"
+      "    execute_process(COMMAND [==[${perfgate_program}]==] discover [==[${run_config}]==]\n"
+      "                    RESULT_VARIABLE result)\n"
+      "    if(NOT result EQUAL 0)\n"
+      "      message(WARNING \"perfgate discover failed for suite ${arg_SUITE} (exit \${result})\")\n"
+      "    endif()\n"
       "  endif()\n"
-      "  include([==[${ctest_tests_file}]==])\n"
+      "  include([==[${ctest_tests_file}]==] OPTIONAL)\n"
       "else()\n"
       "${not_built}"
       "endif()\n")
     file(GENERATE OUTPUT "${base}/discover-$<CONFIG>.cmake" CONTENT "${content}")
     file(WRITE "${ctest_include_file}"
-         "include(\"${base}/discover-${config_at_test_time_suffix}.cmake\")\n")
+         "include(\"${base}/discover-${config_at_test_time}.cmake\")\n")
   endif()
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${ctest_include_file}")
+endmacro()
 
-  # --- The explicit, reviewed baseline updates: PERFGATE_REASON=... cmake --build . --target ...
-  # perfgate_record_baseline_<suite> records the wall-time baseline of the runner class (also what
-  # smoke compares with); perfgate_record_instructions_baseline_<suite> the instructions baseline
-  # of the toolchain class.
+# --- The explicit, reviewed baseline updates: PERFGATE_REASON=... cmake --build . --target ...
+# perfgate_record_baseline_<suite> records the wall-time baseline of the runner class (also what
+# smoke compares with); perfgate_record_instructions_baseline_<suite> the instructions baseline
+# of the toolchain class.
+macro(_perfgate_add_record_targets)
   set(record_targets "perfgate_record_baseline_${arg_SUITE}|perf|wall-time")
   if("instructions" IN_LIST lanes)
     list(APPEND record_targets "perfgate_record_instructions_baseline_${arg_SUITE}|instr|instructions")
@@ -956,8 +1008,7 @@ function(perfgate_add_benchmarks target)
     list(GET entry 2 record_lane)
     if(NOT TARGET ${record_target})
       add_custom_target(${record_target}
-        COMMAND "${CMAKE_COMMAND}" -D "PERFGATE_RUN_CONFIG=${run_config}" -D PERFGATE_MODE=record
-                -D PERFGATE_FOR=${record_for} -P "${run_script}"
+        COMMAND "${perfgate_program}" run "${run_config}" --mode record --lane ${record_for}
         COMMENT "perfgate: recording the ${record_lane} baseline of suite ${arg_SUITE} (reason from PERFGATE_REASON)"
         USES_TERMINAL VERBATIM)
       add_dependencies(${record_target} ${target})
@@ -970,6 +1021,30 @@ function(perfgate_add_benchmarks target)
     endif()
     add_dependencies(perfgate_record_baselines ${record_target})
   endforeach()
+endmacro()
+
+function(perfgate_add_benchmarks target)
+  set(where "perfgate_add_benchmarks(${target})")
+  set(options "")
+  set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
+      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
+      DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
+      INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM RECORD_RUNS)
+  set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
+  set(all_keywords ${options} ${oneValueArgs} ${multiValueArgs})
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${oneValueArgs}" "${multiValueArgs}")
+
+  _perfgate_check_arguments()
+  _perfgate_apply_defaults()
+  _perfgate_check_paired()
+  _perfgate_check_settings()
+  _perfgate_find_comparator()
+  _perfgate_build_facts()
+  _perfgate_test_kinds()
+  _perfgate_write_run_config()
+  _perfgate_add_fixtures()
+  _perfgate_add_discovery()
+  _perfgate_add_record_targets()
   _perfgate_ctest_custom()
 endfunction()
 

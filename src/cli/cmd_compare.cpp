@@ -105,24 +105,20 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
     return k_exit_invalid_input;
   }
   const int code = exit_code(result);
-  if (options.sequential > 0) {
-    // The run step's loop reads this line (docs/cli.md): while it says "continue" it adds
-    // repetitions up to next=N per side to both builds and calls the gate again.
+  if (options.sequential > 0 && result.next_repetitions > 0 && code != k_exit_run_failed) {
+    // An interim look of adaptive repetitions: not a verdict, so never a pass. `perfgate run`
+    // drives the looks in-process (GateResult::next_repetitions); a caller of this command reads
+    // the same number from report.json ("next_repetitions").
     std::set<std::string> undecided;  // benchmark names, each once
     for (const auto& decision : result.decisions) {
       if (decision.undecided) {
         undecided.insert(decision.benchmark);
       }
     }
-    if (result.next_repetitions > 0 && code != k_exit_run_failed) {
-      std::cerr << "perfgate-sequential: continue next=" << result.next_repetitions
-                << " undecided=" << undecided.size() << '\n';
-      for (const auto& name : undecided) {
-        std::cerr << "perfgate-sequential-undecided: " << name << '\n';
-      }
-      return k_exit_passed;
-    }
-    std::cerr << "perfgate-sequential: decided\n";
+    std::cerr << "perfgate: not decided yet: " << undecided.size()
+              << " benchmark(s) need up to " << result.next_repetitions
+              << " repetitions per side (exit 4 until a look decides)\n";
+    return k_exit_inconclusive;
   }
   if (options.warn_only && (code == k_exit_failed || code == k_exit_inconclusive)) {
     std::cerr << "perfgate: the gate would "
@@ -167,8 +163,8 @@ Command setup_gate(CLI::App& parent) {
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str();
   app->add_option("--sequential", options->sequential,
-                  "Adaptive repetitions (with --reference): cap per side; prints "
-                  "\"perfgate-sequential: continue next=N\" or \"... decided\" on stderr")
+                  "Adaptive repetitions (with --reference): cap per side; an undecided look exits "
+                  "4 and says how many repetitions per side the next look needs")
       ->check(CLI::Range(std::size_t{4}, std::size_t{1000}));
   app->add_option("--results", options->results,
                   "Results JSON of the candidate; repeat for several separate runs")

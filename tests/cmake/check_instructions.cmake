@@ -11,12 +11,12 @@
 #                names that benchmark with the metric instructions, every other benchmark passes,
 #                and the measured change is within TOLERANCE points of the injected one.
 #
-# -D RUN_CONFIG=<run config of the example suite> -D RUN_SCRIPT=<PerfGateRun.cmake>
+# -D RUN_CONFIG=<run config of the example suite> -D PERFGATE=<perfgate>
 # -D EXECUTABLE=<benchmark program> -D ARTIFACTS=<folder> -D NAME=<test name> -D EXPECT=pass|fail
 # [-D INJECTED_BENCHMARK=BM_Fnv1a/4096 -D INJECTED_PERCENT=1.0009765625 -D TOLERANCE=0.1]
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var RUN_CONFIG RUN_SCRIPT EXECUTABLE ARTIFACTS NAME EXPECT)
+foreach(var RUN_CONFIG PERFGATE EXECUTABLE ARTIFACTS NAME EXPECT)
   if("${${var}}" STREQUAL "")
     message(FATAL_ERROR "check_instructions.cmake: ${var} is not set")
   endif()
@@ -60,10 +60,8 @@ message("e2e: ${NAME}: the instructions gate of ${EXECUTABLE} against the commit
 execute_process(
   COMMAND "${CMAKE_COMMAND}" -E env --unset=PERFGATE_EXAMPLE_SLOWDOWN --unset=PERFGATE_RUNNER
           PERFGATE_BOOTSTRAP=off
-          "${CMAKE_COMMAND}" "-DPERFGATE_RUN_CONFIG=${RUN_CONFIG}" -DPERFGATE_MODE=instr
-          "-DPERFGATE_TEST_NAME=${NAME}" -DPERFGATE_FAMILY=all "-DPERFGATE_FAMILY_REGEX=.*"
-          "-DPERFGATE_ARTIFACTS=${ARTIFACTS}" "-DPERFGATE_EXECUTABLE_OVERRIDE=${EXECUTABLE}"
-          -P "${RUN_SCRIPT}"
+          "${PERFGATE}" run "${RUN_CONFIG}" --mode instr --test "${NAME}" --family all
+          --benchmarks ".*" --artifacts "${ARTIFACTS}" --executable "${EXECUTABLE}"
   OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE result)
 message("${output}")
 
@@ -73,7 +71,7 @@ if(NOT EXISTS "${ARTIFACTS}/run.json")
 endif()
 file(READ "${ARTIFACTS}/run.json" run)
 string(JSON status GET "${run}" status)
-string(JSON comparator_exit GET "${run}" comparator_exit)
+string(JSON comparator_exit GET "${run}" exit_code)
 string(JSON baseline_kind GET "${run}" baseline_kind)
 string(JSON baseline_file GET "${run}" baseline)
 if(NOT baseline_kind STREQUAL "committed")
