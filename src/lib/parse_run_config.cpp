@@ -250,7 +250,7 @@ class RunConfigReader {
     return properties;
   }
 
-  // --- Members of one kind ------------------------------------------------------------------------
+  // --- Members of one kind ----------------------------------------------------------------------
 
   const json::object* member_object(const json::object& object, const std::string& pointer,
                                     const char* key) {
@@ -404,8 +404,9 @@ class RunConfigReader {
                                               const std::string& pointer, const char* key) {
     std::vector<std::string> out = strings_member(object, pointer, key);
     for (std::size_t index = 0; index < out.size(); ++index) {
-      const std::size_t eq = out[index].find('=');
-      if (eq == std::string::npos || !is_variable_name(std::string_view(out[index]).substr(0, eq))) {
+      const std::string_view entry = out[index];
+      const std::size_t eq = entry.find('=');
+      if (eq == std::string_view::npos || !is_variable_name(entry.substr(0, eq))) {
         error(detail::pointer_append(detail::pointer_append(pointer, key), index),
               "expected \"VAR=value\", got \"" + out[index] + "\"",
               "a variable name ([A-Za-z_][A-Za-z0-9_]*), then =, then the value");

@@ -31,7 +31,7 @@
 
 namespace {
 
-// --- The scenario ------------------------------------------------------------------------------
+// --- The scenario --------------------------------------------------------------------------------
 
 struct FakeBenchmark {
   std::string name;
@@ -224,7 +224,7 @@ Scenario builtin_scenario() {
   return scenario;
 }
 
-// --- The command line --------------------------------------------------------------------------
+// --- The command line ----------------------------------------------------------------------------
 
 struct Flags {
   bool list_tests = false;
@@ -333,15 +333,16 @@ Scenario load_scenario(const Flags& flags) {
   return builtin_scenario();
 }
 
-// --- Faults and the invocation counter --------------------------------------------------------
+// --- Faults and the invocation counter -----------------------------------------------------------
 
 bool applies(const Fault& fault, Phase phase) {
   return phase == Phase::list ? fault.on_list : fault.on_run;
 }
 
 bool has_fault(const Scenario& scenario, const std::string& kind, Phase phase) {
-  return std::any_of(scenario.faults.begin(), scenario.faults.end(),
-                     [&](const Fault& fault) { return fault.kind == kind && applies(fault, phase); });
+  return std::any_of(scenario.faults.begin(), scenario.faults.end(), [&](const Fault& fault) {
+    return fault.kind == kind && applies(fault, phase);
+  });
 }
 
 void apply_faults(const Scenario& scenario, Phase phase) {
@@ -396,12 +397,13 @@ long next_invocation(const Scenario& scenario, const Flags& flags) {
   return count;
 }
 
-// --- Selection and values ----------------------------------------------------------------------
+// --- Selection and values ------------------------------------------------------------------------
 
 // The benchmarks a run lists or runs: Google Benchmark 1.7's filter (POSIX extended std::regex,
 // searched; a leading '-' negates; "" and "all" select everything). nullopt for a filter that
 // does not compile (1.7.1 then says so and runs nothing, exit 0).
-std::optional<std::vector<FakeBenchmark>> selected_benchmarks(const Scenario& scenario, const Flags& flags) {
+std::optional<std::vector<FakeBenchmark>> selected_benchmarks(const Scenario& scenario,
+                                                              const Flags& flags) {
   std::vector<FakeBenchmark> all = scenario.empty ? std::vector<FakeBenchmark>{}
                                                   : scenario.benchmarks;
   if (scenario.duplicate && !all.empty()) {
@@ -464,8 +466,9 @@ struct Row {
 
 std::vector<Row> rows_of(const FakeBenchmark& benchmark, const Scenario& scenario,
                          const Flags& flags, long invocation, double factor) {
-  const bool nan = std::any_of(scenario.nan_names.begin(), scenario.nan_names.end(),
-                               [&](const std::string& n) { return n.empty() || n == benchmark.name; });
+  const bool nan = std::any_of(
+      scenario.nan_names.begin(), scenario.nan_names.end(),
+      [&](const std::string& name) { return name.empty() || name == benchmark.name; });
   const bool error = std::find(scenario.error_names.begin(), scenario.error_names.end(),
                                benchmark.name) != scenario.error_names.end();
   std::vector<Row> rows;
@@ -515,7 +518,7 @@ std::vector<Row> rows_of(const FakeBenchmark& benchmark, const Scenario& scenari
   return rows;
 }
 
-// --- Output ------------------------------------------------------------------------------------
+// --- Output --------------------------------------------------------------------------------------
 
 std::string json_number(double value) {
   if (std::isnan(value)) {
@@ -634,8 +637,9 @@ Report report_of(const std::vector<FakeBenchmark>& selected, const Scenario& sce
                  double factor) {
   Report report;
   report.json = "{\n" + context_json(scenario, executable) + ",\n  \"benchmarks\": [\n";
-  report.console = std::string(80, '-') + "\nBenchmark                          Time             CPU"
-                   "   Iterations\n" + std::string(80, '-') + "\n";
+  const std::string rule = std::string(80, '-') + "\n";
+  report.console =
+      rule + "Benchmark                          Time             CPU   Iterations\n" + rule;
   std::map<std::string, int> family_of;
   std::map<std::string, int> instances;
   bool first = true;

@@ -168,8 +168,9 @@ TEST(GroupFamilies, GroupsFixtureBenchmarksByFixtureAndMethod) {
                    "BM_Capture/large", "Fixture/Insert", "Fixture/Lookup", "Fixture/Erase",
                    "TFixture<int>/Foo", "TFixture<double>/Bar", "BM_Cmp==", "BM_Cmp!=",
                    "BM_Cmp<", "BM with spaces", "BM_ns::call(x)"}));
-  const auto lookup = std::find_if(families.begin(), families.end(),
-                                   [](const auto& family) { return family.name == "Fixture/Lookup"; });
+  const auto lookup = std::find_if(families.begin(), families.end(), [](const auto& family) {
+    return family.name == "Fixture/Lookup";
+  });
   ASSERT_NE(lookup, families.end());
   EXPECT_EQ(lookup->members,
             (Names{"Fixture/Lookup/8", "Fixture/Lookup/512", "Fixture/Lookup/8/threads:2"}));

@@ -185,7 +185,8 @@ TEST(ParseRunConfig, RejectsBadCounts) {
 }
 
 TEST(ParseRunConfig, RejectsBadTimes) {
-  const std::string unit_hint = "a bare number such as \"0.1\" (Google Benchmark 1.7 takes no unit)";
+  const std::string unit_hint =
+      "a bare number such as \"0.1\" (Google Benchmark 1.7 takes no unit)";
   EXPECT_EQ(error_of(R"(, "min_time": "0.1s")"),
             expected("/min_time", "expected a number of seconds of at least 0, got \"0.1s\"",
                      unit_hint));
