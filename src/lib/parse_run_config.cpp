@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <utility>
 #include <cctype>
 
 namespace perfgate {
@@ -90,21 +91,31 @@ class RunConfigReader {
 
  private:
   void read_paths(const json::object& root, RunConfig& config) {
-    config.suite = string_member(root, "", "suite", true);
-    config.target = string_member(root, "", "target", true);
+    struct Text {
+      const char* key;
+      std::string RunConfig::*field;
+      bool required;
+    };
+    static constexpr Text k_texts[] = {
+        {"suite", &RunConfig::suite, true},
+        {"target", &RunConfig::target, true},
+        {"source_dir", &RunConfig::source_dir, false},
+        {"binary_dir", &RunConfig::binary_dir, false},
+        {"working_directory", &RunConfig::working_directory, false},
+        {"artifacts_root", &RunConfig::artifacts_root, true},
+        {"ctest_file", &RunConfig::ctest_file, true},
+        {"policy", &RunConfig::policy, true},
+        {"instructions_policy", &RunConfig::instructions_policy, false},
+        {"baselines", &RunConfig::baselines, false},
+        {"runner", &RunConfig::runner, false},
+        {"reference", &RunConfig::reference, false},
+        {"filter", &RunConfig::filter, false},
+    };
+    for (const Text& text : k_texts) {
+      config.*text.field = string_member(root, "", text.key, text.required);
+    }
     config.executable = absolute_path_member(root, "executable");
     config.perfgate = absolute_path_member(root, "perfgate");
-    config.source_dir = string_member(root, "", "source_dir", false);
-    config.binary_dir = string_member(root, "", "binary_dir", false);
-    config.working_directory = string_member(root, "", "working_directory", false);
-    config.artifacts_root = string_member(root, "", "artifacts_root", true);
-    config.ctest_file = string_member(root, "", "ctest_file", true);
-    config.policy = string_member(root, "", "policy", true);
-    config.instructions_policy = string_member(root, "", "instructions_policy", false);
-    config.baselines = string_member(root, "", "baselines", false);
-    config.runner = string_member(root, "", "runner", false);
-    config.reference = string_member(root, "", "reference", false);
-    config.filter = string_member(root, "", "filter", false);
     config.instructions_filter = root.contains("instructions_filter")
                                      ? string_member(root, "", "instructions_filter", false)
                                      : config.filter;
@@ -193,17 +204,22 @@ class RunConfigReader {
   }
 
   void read_build(const json::object& object, BuildFacts& build) {
+    static constexpr std::pair<const char*, std::string BuildFacts::*> k_facts[] = {
+        {"type", &BuildFacts::type},
+        {"cxx_compiler", &BuildFacts::cxx_compiler},
+        {"cxx_compiler_id", &BuildFacts::cxx_compiler_id},
+        {"cxx_compiler_version", &BuildFacts::cxx_compiler_version},
+        {"cxx_flags", &BuildFacts::cxx_flags},
+        {"target_flags", &BuildFacts::target_flags},
+        {"benchmark_version", &BuildFacts::benchmark_version},
+    };
     detail::check_keys(object,
                        {"type", "cxx_compiler", "cxx_compiler_id", "cxx_compiler_version",
                         "cxx_flags", "target_flags", "benchmark_version"},
                        m_source, "/build", m_diagnostics);
-    build.type = string_member(object, "/build", "type", false);
-    build.cxx_compiler = string_member(object, "/build", "cxx_compiler", false);
-    build.cxx_compiler_id = string_member(object, "/build", "cxx_compiler_id", false);
-    build.cxx_compiler_version = string_member(object, "/build", "cxx_compiler_version", false);
-    build.cxx_flags = string_member(object, "/build", "cxx_flags", false);
-    build.target_flags = string_member(object, "/build", "target_flags", false);
-    build.benchmark_version = string_member(object, "/build", "benchmark_version", false);
+    for (const auto& [key, field] : k_facts) {
+      build.*field = string_member(object, "/build", key, false);
+    }
   }
 
   std::optional<TestProperties> read_test_properties(const json::object& tests, const char* kind) {
@@ -234,7 +250,7 @@ class RunConfigReader {
     return properties;
   }
 
-  // --- Members of one kind ------------------------------------------------------------------------
+  // --- Members of one kind ----------------------------------------------------------------------
 
   const json::object* member_object(const json::object& object, const std::string& pointer,
                                     const char* key) {
@@ -388,8 +404,9 @@ class RunConfigReader {
                                               const std::string& pointer, const char* key) {
     std::vector<std::string> out = strings_member(object, pointer, key);
     for (std::size_t index = 0; index < out.size(); ++index) {
-      const std::size_t eq = out[index].find('=');
-      if (eq == std::string::npos || !is_variable_name(std::string_view(out[index]).substr(0, eq))) {
+      const std::string_view entry = out[index];
+      const std::size_t eq = entry.find('=');
+      if (eq == std::string_view::npos || !is_variable_name(entry.substr(0, eq))) {
         error(detail::pointer_append(detail::pointer_append(pointer, key), index),
               "expected \"VAR=value\", got \"" + out[index] + "\"",
               "a variable name ([A-Za-z_][A-Za-z0-9_]*), then =, then the value");
