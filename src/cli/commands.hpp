@@ -17,5 +17,6 @@ Command setup_gate(CLI::App& parent);
 Command setup_policy(CLI::App& parent);
 Command setup_baseline(CLI::App& parent);
 Command setup_measure(CLI::App& parent);
+Command setup_report(CLI::App& parent);
 
 }  // namespace perfgate::cli

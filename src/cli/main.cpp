@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string(perfgate::k_version));
     app.require_subcommand(1);
     const std::vector<Command> commands{setup_compare(app), setup_gate(app), setup_policy(app),
-                                        setup_baseline(app), setup_measure(app)};
+                                        setup_baseline(app), setup_measure(app),
+                                        setup_report(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -31,8 +31,8 @@ th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: lef
   vertical-align: middle; }
 th { background: #f6f8fa; position: sticky; top: 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.name { font-family: ui-monospace, monospace; word-break: keep-all; overflow-wrap: normal;
-  min-width: 8ch; }
+td.name { font-family: ui-monospace, monospace; white-space: nowrap; word-break: keep-all;
+  overflow-wrap: normal; }
 div.scroll { overflow-x: auto; }
 ul.conditions { margin: 8px 0; padding: 6px 12px 6px 28px; background: #fff8c5;
   border-left: 4px solid var(--warn); }
@@ -43,6 +43,7 @@ td.verdict { font-weight: 600; white-space: nowrap; }
 .legend span { display: inline-block; margin-right: 14px; }
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 svg.chart { display: block; }
+svg.counts { max-width: 100%; height: auto; }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .limit-fail { stroke: var(--fail); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .limit-warn { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 2 2; }

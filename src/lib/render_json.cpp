@@ -166,24 +166,14 @@ void write_note(JsonWriter& json, const Diagnostic& note) {
 // What the caller said about the run (RunInfo); every key always present, empty text as null.
 void write_run(JsonWriter& json, const RunInfo& run) {
   json.begin_object();
-  const auto text = [&](std::string_view key, const std::string& value) {
-    json.key(key);
-    json.string_or_null(value);
-  };
-  text("test", run.test);
-  text("suite", run.suite);
-  text("family", run.family);
-  text("commit", run.commit);
-  text("lane", run.lane);
-  text("baseline_kind", run.baseline_kind);
-  text("confirmation", run.confirmation);
-  json.key("conditions");
-  json.begin_array();
-  for (const std::string& condition : run.conditions) {
-    json.element();
-    json.string(condition);
-  }
-  json.end_array();
+  json.text_member("test", run.test);
+  json.text_member("suite", run.suite);
+  json.text_member("family", run.family);
+  json.text_member("commit", run.commit);
+  json.text_member("lane", run.lane);
+  json.text_member("baseline_kind", run.baseline_kind);
+  json.text_member("confirmation", run.confirmation);
+  json.string_array("conditions", run.conditions);
   json.key("record");
   json.boolean(run.record);
   json.end_object();

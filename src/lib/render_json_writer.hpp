@@ -89,6 +89,22 @@ class JsonWriter {
       string(text);
     }
   }
+  // `"key": "text"`, or `"key": null` when the text is empty.
+  void text_member(std::string_view name, std::string_view text) {
+    key(name);
+    string_or_null(text);
+  }
+  // `"key": ["a", "b"]`.
+  template <class Strings>
+  void string_array(std::string_view name, const Strings& strings) {
+    key(name);
+    begin_array();
+    for (const auto& text : strings) {
+      element();
+      string(text);
+    }
+    end_array();
+  }
   template <class Integer>
   void integer(Integer value) {
     std::array<char, 32> buffer{};

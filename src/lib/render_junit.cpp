@@ -132,6 +132,26 @@ void property(std::string& out, std::string_view name, std::string_view value) {
   out += "\"/>\n";
 }
 
+// The run's identity, once, on the gate's suite.
+void write_properties(std::string& text, const GateResult& result, const RenderOptions& options) {
+  text += "    <properties>\n";
+  property(text, "perfgate.version", options.tool_version);
+  property(text, "perfgate.policy", result.policy_name);
+  property(text, "perfgate.baseline", result.baseline_source);
+  property(text, "perfgate.candidate", result.candidate_source);
+  std::size_t condition = 0;
+  for (const detail::HeaderLine& line : detail::run_header(result.run)) {
+    // "baseline kind" -> perfgate.baseline_kind; conditions numbered: perfgate.condition.1, ...
+    std::string name = "perfgate." + std::string(line.label);
+    std::replace(name.begin(), name.end(), ' ', '_');
+    if (line.label == "condition") {
+      name += "." + detail::format_integer(++condition);
+    }
+    property(text, name, line.value);
+  }
+  text += "    </properties>\n";
+}
+
 }  // namespace
 
 void render_junit(const GateResult& result, std::ostream& out, const RenderOptions& options) {
@@ -181,30 +201,10 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
           detail::format_integer(errors) + "\" skipped=\"" + detail::format_integer(skipped) +
           "\" time=\"0\">\n";
 
-  // The run's identity, once, on the gate's suite.
-  const auto write_properties = [&]() {
-    text += "    <properties>\n";
-    property(text, "perfgate.version", options.tool_version);
-    property(text, "perfgate.policy", result.policy_name);
-    property(text, "perfgate.baseline", result.baseline_source);
-    property(text, "perfgate.candidate", result.candidate_source);
-    std::size_t condition = 0;
-    for (const detail::HeaderLine& line : detail::run_header(result.run)) {
-      // "baseline kind" -> perfgate.baseline_kind; conditions numbered: perfgate.condition.1, ...
-      std::string name = "perfgate." + std::string(line.label);
-      std::replace(name.begin(), name.end(), ' ', '_');
-      if (line.label == "condition") {
-        name += "." + detail::format_integer(++condition);
-      }
-      property(text, name, line.value);
-    }
-    text += "    </properties>\n";
-  };
-
   // The gate itself.
   text += "  <testsuite name=\"perfgate\" tests=\"1\" failures=\"" +
           std::string(passed ? "0" : "1") + "\" errors=\"0\" skipped=\"0\" time=\"0\">\n";
-  write_properties();
+  write_properties(text, result, options);
   const std::string summary = detail::format_summary(result);
   text += "    <testcase classname=\"perfgate\" name=\"gate\" time=\"0\">\n";
   if (!passed) {

@@ -215,8 +215,9 @@ inline std::string escape_xml_text(std::string_view text) { return escape_xml(te
 inline std::string escape_html(std::string_view text) { return escape_xml(text); }
 
 // A name (benchmark, metric, test) as HTML text with a line-break opportunity (<wbr>) after each
-// of `separators` ('/' for benchmark names, "/." for test names), so that a narrow page wraps "BM_Sort<int>/1024/real_time" between its parts, never
-// inside one (the page's CSS keeps words whole).
+// of `separators` ('/' for benchmark names, "/." for test names), so that a narrow page wraps
+// "BM_Sort<int>/1024/real_time" between its parts, never inside one (the page's CSS keeps words
+// whole).
 inline void append_breakable_name(std::string& out, std::string_view text,
                                   std::string_view separators = "/") {
   std::size_t start = 0;
