@@ -129,7 +129,9 @@ int record(const RecordOptions& options) {
       if (!policy) {
         return k_exit_invalid_input;
       }
-      const GateResult comparison = evaluate(previous->runs, baseline.runs, *policy);
+      GateResult comparison = evaluate(previous->runs, baseline.runs, *policy);
+      comparison.run.record = true;  // an accepted change, not a gate (docs/reports.md)
+      comparison.run.baseline_kind = "previous baseline";
       ReportOptions report;
       report.report_dir = options.report_dir;
       report.color = "never";

@@ -31,16 +31,7 @@ void add_report_options(CLI::App& app, CompareOptions& options) {
   app.add_option("--policy", options.policy, "Policy file (gates/*.json)")->check(CLI::ExistingFile);
   app.add_option("--benchmarks", options.benchmarks,
                  "Only benchmarks whose whole name matches this RE2 pattern, on both sides");
-  app.add_option("--format", options.report.format,
-                 "What to print: text, json, csv, markdown, junit, html or ctest")
-      ->capture_default_str();
-  app.add_option("--report-dir", options.report.report_dir,
-                 "Also write report.{txt,json,csv,md,junit.xml,html} into this folder");
-  app.add_flag("--ctest-measurements", options.report.ctest_measurements,
-               "Also print <CTestMeasurement> lines for CTest and CDash");
-  app.add_option("--color", options.report.color, "Colour the text table: auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+  add_report_flags(app, options.report);
 }
 
 int run_comparison(const CompareOptions& options, bool policy_required) {

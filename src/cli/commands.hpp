@@ -19,5 +19,6 @@ Command setup_baseline(CLI::App& parent);
 Command setup_measure(CLI::App& parent);
 Command setup_run(CLI::App& parent);
 Command setup_discover(CLI::App& parent);
+Command setup_report(CLI::App& parent);
 
 }  // namespace perfgate::cli

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -95,20 +96,28 @@ std::map<std::string, std::string> policy_environment(const Policy& policy) {
 bool emit_reports(const GateResult& result, const ReportOptions& options) {
   RenderOptions render_options;
   render_options.tool_version = std::string(k_version);
+  render_options.path_roots = options.path_roots;
+  // A path under none of the given roots is still shown relative to where perfgate runs.
+  std::error_code ec;
+  const std::filesystem::path here = std::filesystem::current_path(ec);
+  if (!ec) {
+    render_options.path_roots.push_back(here.string());
+  }
   const auto stdout_format = format_from_string(options.format);
   if (!stdout_format) {
-    std::cerr << "perfgate: error: --format: unknown format \"" << options.format
-              << "\" (text, json, csv, markdown, junit, html, ctest)\n";
+    std::cerr << "perfgate: error: --format: unknown format \"" << options.format << "\" ("
+              << format_names() << ")\n";
     return false;
   }
   bool ok = true;
   if (!options.report_dir.empty()) {
-    for (const Format format : {Format::text, Format::json, Format::csv, Format::markdown,
-                                Format::junit, Format::html}) {
+    for (const FormatInfo& info : report_formats()) {
+      if (!info.report_dir) {
+        continue;
+      }
       std::ostringstream out;
-      render(result, format, out, render_options);
-      const std::string path =
-          options.report_dir + "/report." + std::string(file_extension(format));
+      render(result, info.format, out, render_options);
+      const std::string path = options.report_dir + "/report." + std::string(info.extension);
       if (auto written = write_file_atomic(path, out.str()); !written) {
         std::cerr << format_diagnostics(written.error());
         std::cerr << "perfgate: error: the reports could not be written to '" << options.report_dir
@@ -173,6 +182,30 @@ bool fingerprint_matches(const RunSet& baseline, const RunSet& candidate,
                "<baselines/runner/suite.json> --reason \"...\"', or through the CMake target "
                "perfgate_record_baseline_<suite> (docs/baselines.md)\n";
   return false;
+}
+
+}  // namespace perfgate::cli
+
+namespace perfgate::cli {
+
+void add_report_flags(CLI::App& app, ReportOptions& options) {
+  std::string files;
+  for (const FormatInfo& info : report_formats()) {
+    if (info.report_dir) {
+      files += (files.empty() ? "report." : ", report.") + std::string(info.extension);
+    }
+  }
+  app.add_option("--format", options.format, "What to print: " + format_names())
+      ->capture_default_str();
+  app.add_option("--report-dir", options.report_dir, "Also write " + files + " into this folder");
+  app.add_flag("--ctest-measurements", options.ctest_measurements,
+               "Also print <CTestMeasurement> lines for CTest and CDash");
+  app.add_option("--color", options.color, "Colour the text table: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_option("--path-root", options.path_roots,
+                 "Show paths under this folder relative to it in Markdown and HTML (repeatable; "
+                 "the working directory is always one)");
 }
 
 }  // namespace perfgate::cli

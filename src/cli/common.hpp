@@ -7,6 +7,8 @@
 #include <perfgate/policy.hpp>
 #include <perfgate/render.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -41,7 +43,14 @@ struct ReportOptions {
   std::string report_dir;       // every format is also written here when set
   bool ctest_measurements = false;
   std::string color = "auto";  // auto | always | never
+  // Folders that Markdown and HTML show paths relative to (RenderOptions::path_roots), e.g. the
+  // build tree and the source tree; the working directory is always the last.
+  std::vector<std::string> path_roots;
 };
+
+// --format, --report-dir, --ctest-measurements, --color and --path-root, their help derived from
+// the list of report formats (perfgate::report_formats()).
+void add_report_flags(CLI::App& app, ReportOptions& options);
 
 // Renders the result to stdout and the report folder. Returns false (after saying why) when a
 // report could not be written.

@@ -11,8 +11,10 @@
 //   limit)
 //
 // An empty metric or rule is left out of the name (with its '/'). Absent and non-finite values
-// are not written (CDash cannot graph them; the verdict text says why). Then one text
-// measurement, "perfgate verdict", with the gate's summary line.
+// are not written (CDash cannot graph them; the verdict text says why). Then the run's header as
+// text measurements where set (perfgate/commit, perfgate/lane, perfgate/baseline: the baseline
+// kind, perfgate/confirmation, perfgate/conditions joined by "; ") and "perfgate verdict", the
+// gate's summary line.
 #include <cmath>
 #include <optional>
 #include <perfgate/render.hpp>
@@ -51,6 +53,17 @@ void numeric(std::string& out, const std::string& escaped_prefix, std::string_vi
   out += "</CTestMeasurement>\n";
 }
 
+void text_measurement(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) {
+    return;
+  }
+  out += "<CTestMeasurement type=\"text/string\" name=\"";
+  out += detail::escape_xml(name);
+  out += "\">";
+  out += detail::escape_xml(value);
+  out += "</CTestMeasurement>\n";
+}
+
 }  // namespace
 
 void render_ctest(const GateResult& result, std::ostream& out, const RenderOptions& /*options*/) {
@@ -63,9 +76,18 @@ void render_ctest(const GateResult& result, std::ostream& out, const RenderOptio
     numeric(text, prefix, "change_pct", decision.change, true);
     numeric(text, prefix, "headroom_pct", decision.headroom, true);
   }
-  text += "<CTestMeasurement type=\"text/string\" name=\"perfgate verdict\">";
-  text += detail::escape_xml(detail::format_summary(result));
-  text += "</CTestMeasurement>\n";
+  // The run's header, where the caller set it.
+  const RunInfo& run = result.run;
+  text_measurement(text, "perfgate/commit", run.commit);
+  text_measurement(text, "perfgate/lane", run.lane);
+  text_measurement(text, "perfgate/baseline", run.baseline_kind);
+  text_measurement(text, "perfgate/confirmation", run.confirmation);
+  std::string conditions;
+  for (const std::string& condition : run.conditions) {
+    conditions += conditions.empty() ? condition : "; " + condition;
+  }
+  text_measurement(text, "perfgate/conditions", conditions);
+  text_measurement(text, "perfgate verdict", detail::format_summary(result));
   out << text;
 }
 

@@ -31,11 +31,19 @@ th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: lef
   vertical-align: middle; }
 th { background: #f6f8fa; position: sticky; top: 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.name { font-family: ui-monospace, monospace; word-break: break-all; }
+td.name { font-family: ui-monospace, monospace; white-space: nowrap; word-break: keep-all;
+  overflow-wrap: normal; }
+div.scroll { overflow-x: auto; }
+ul.conditions { margin: 8px 0; padding: 6px 12px 6px 28px; background: #fff8c5;
+  border-left: 4px solid var(--warn); }
+h1.recorded { color: var(--ink); }
+body.record td.verdict { color: var(--ink); }
+body.record tr > td:first-child { box-shadow: none; }
 td.verdict { font-weight: 600; white-space: nowrap; }
 .legend span { display: inline-block; margin-right: 14px; }
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 svg.chart { display: block; }
+svg.counts { max-width: 100%; height: auto; }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .limit-fail { stroke: var(--fail); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .limit-warn { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 2 2; }
@@ -244,11 +252,23 @@ void cell(std::string& out, std::string_view css_class, std::string_view text) {
   out += "</td>";
 }
 
+// A cell of a name (benchmark, metric), breakable only between its parts.
+void name_cell(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    cell(out, "name", text);
+    return;
+  }
+  out += "<td class=\"name\">";
+  detail::append_breakable_name(out, text);
+  out += "</td>";
+}
+
 void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool only_attention,
                  bool with_interval) {
   std::string& out = buffer.text();
   out +=
-      "<table>\n<thead><tr><th>verdict</th><th>benchmark</th><th>metric</th><th>stat</th>"
+      "<div class=\"scroll\"><table>\n<thead><tr><th>verdict</th><th>benchmark</th>"
+      "<th>metric</th><th>stat</th>"
       "<th>baseline</th><th>candidate</th><th>change</th>";
   if (with_interval) {
     out += "<th>CI</th>";
@@ -268,8 +288,8 @@ void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool on
     out += "\">";
     detail::append_escaped_xml(out, to_string(decision.verdict));
     out += "</td>";
-    cell(out, "name", decision.benchmark);
-    cell(out, "name", decision.metric);
+    name_cell(out, decision.benchmark);
+    name_cell(out, decision.metric);
     cell(out, "", decision.metric.empty() ? std::string_view() : to_string(decision.statistic));
     cell(out, "num", detail::format_optional_human(decision.baseline, decision.unit));
     cell(out, "num", detail::format_optional_human(decision.candidate, decision.unit));
@@ -286,13 +306,46 @@ void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool on
     out += "</tr>\n";
     buffer.maybe_flush();
   }
-  out += "</tbody>\n</table>\n";
+  out += "</tbody>\n</table></div>\n";
+}
+
+// The page's header: headline, counts, the sources (paths relative to the roots), what the caller
+// said about the run (conditions set apart, they qualify every number below) and the counts chart.
+void write_header(std::string& text, const GateResult& result, const RenderOptions& options,
+                  const std::string& headline) {
+  const bool passed = detail::gate_passed(result) && result.accepted_inconclusive() == 0;
+  const char* headline_class = result.run.record ? "recorded" : passed ? "passed" : "failed";
+  text += "<header>\n<h1 class=\"" + std::string(headline_class) + "\">" +
+          detail::escape_html(headline) + "</h1>\n";
+  text += "<p class=\"summary\">" + detail::escape_html(detail::format_counts(result)) +
+          " (exit code " + detail::format_integer(detail::report_exit_code(result)) + ")</p>\n";
+  text += "<dl class=\"meta\">";
+  const auto meta = [&](std::string_view label, const std::string& value) {
+    text += "<dt>" + detail::escape_html(label) + "</dt><dd>" + detail::escape_html(value) +
+            "</dd>";
+  };
+  meta("policy", result.policy_name);
+  meta("baseline", display_path(result.baseline_source, options.path_roots));
+  meta("candidate", display_path(result.candidate_source, options.path_roots));
+  std::string conditions;
+  for (const detail::HeaderLine& line : detail::run_header(result.run)) {
+    if (line.label == "condition") {
+      conditions += "<li>" + detail::escape_html(line.value) + "</li>\n";
+    } else {
+      meta(line.label, line.value);
+    }
+  }
+  text += "</dl>\n";
+  if (!conditions.empty()) {
+    text += "<ul class=\"conditions\">\n" + conditions + "</ul>\n";
+  }
+  text += counts_chart(result);
+  text += "</header>\n";
 }
 
 }  // namespace
 
 void render_html(const GateResult& result, std::ostream& out, const RenderOptions& options) {
-  const bool passed = detail::gate_passed(result) && result.accepted_inconclusive() == 0;
   const std::string headline = "perfgate: " + detail::format_headline(result);
   detail::StreamBuffer buffer(out);
   std::string& text = buffer.text();
@@ -305,19 +358,9 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
   text += "<style>";
   text += k_style;
   text += verdict_style();
-  text += "</style>\n</head>\n<body>\n";
-
-  text += "<header>\n<h1 class=\"" + std::string(passed ? "passed" : "failed") + "\">" +
-          detail::escape_html(headline) + "</h1>\n";
-  text += "<p class=\"summary\">" + detail::escape_html(detail::format_counts(result)) +
-          " (exit code " + detail::format_integer(exit_code(result)) + ")</p>\n";
-  text += "<dl class=\"meta\">";
-  text += "<dt>policy</dt><dd>" + detail::escape_html(result.policy_name) + "</dd>";
-  text += "<dt>baseline</dt><dd>" + detail::escape_html(result.baseline_source) + "</dd>";
-  text += "<dt>candidate</dt><dd>" + detail::escape_html(result.candidate_source) + "</dd>";
-  text += "</dl>\n";
-  text += counts_chart(result);
-  text += "</header>\n";
+  text += result.run.record ? "</style>\n</head>\n<body class=\"record\">\n"
+                            : "</style>\n</head>\n<body>\n";
+  write_header(text, result, options, headline);
 
   const bool with_interval = std::any_of(
       result.decisions.begin(), result.decisions.end(),
@@ -326,7 +369,8 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
       std::any_of(result.decisions.begin(), result.decisions.end(),
                   [](const Decision& decision) { return decision.verdict != Verdict::pass; });
   if (any_attention) {
-    text += "<section>\n<h2>Needs attention</h2>\n";
+    text += result.run.record ? "<section>\n<h2>Accepted changes</h2>\n"
+                              : "<section>\n<h2>Needs attention</h2>\n";
     write_table(buffer, result, true, with_interval);
     text += "</section>\n";
   }
@@ -346,7 +390,9 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
   if (!result.notes.empty()) {
     text += "<section>\n<h2>Notes</h2>\n<ul>\n";
     for (const Diagnostic& note : result.notes) {
-      std::string line = format_diagnostic(note);
+      Diagnostic shown = note;
+      shown.file = display_path(note.file, options.path_roots);
+      std::string line = format_diagnostic(shown);
       while (!line.empty() && line.back() == '\n') {
         line.pop_back();
       }

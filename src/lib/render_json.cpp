@@ -15,134 +15,16 @@
 #include <utility>
 #include <vector>
 
+#include "render_json_writer.hpp"
 #include "render_support.hpp"
 
 namespace perfgate {
 
 namespace {
 
+using detail::JsonWriter;
+
 constexpr std::string_view k_schema = "perfgate.report/1";
-
-// A JSON string literal (RFC 8259): " and \ escaped, control characters as \n, \t, ... or \u00XX,
-// everything else (UTF-8 included) as is. Runs of plain bytes are appended in one go.
-void write_string(std::string_view text, std::string& out) {
-  static constexpr std::string_view k_hex = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // start of the pending run of bytes that need no escaping
-  for (std::size_t index = 0; index < text.size(); ++index) {
-    const auto byte = static_cast<unsigned char>(text[index]);
-    if (byte >= 0x20U && byte != '"' && byte != '\\') {
-      continue;
-    }
-    out.append(text.data() + plain, index - plain);
-    plain = index + 1;
-    switch (byte) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        out += "\\u00";
-        out += k_hex[byte >> 4U];
-        out += k_hex[byte & 0x0FU];
-        break;
-    }
-  }
-  out.append(text.data() + plain, text.size() - plain);
-  out += '"';
-}
-
-// Writes nested objects and arrays with the layout above. The caller opens and closes the
-// containers in order; `key` starts a member of the innermost object, `element` an element of
-// the innermost array, and exactly one value follows either.
-class JsonWriter {
- public:
-  explicit JsonWriter(std::string& out) : m_out(out) {}
-
-  void begin_object() { open('{'); }
-  void end_object() { close('}'); }
-  void begin_array() { open('['); }
-  void end_array() { close(']'); }
-
-  void key(std::string_view name) {
-    next_item();
-    write_string(name, m_out);
-    m_out += ": ";
-  }
-  void element() { next_item(); }
-
-  void null() { m_out += "null"; }
-  void boolean(bool value) { m_out += value ? "true" : "false"; }
-  void string(std::string_view text) { write_string(text, m_out); }
-  void string_or_null(std::string_view text) {
-    if (text.empty()) {
-      null();
-    } else {
-      string(text);
-    }
-  }
-  template <class Integer>
-  void integer(Integer value) {
-    std::array<char, 32> buffer{};
-    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    m_out.append(buffer.data(), ec == std::errc() ? end : buffer.data());
-  }
-  // A finite double, shortest round-trip form (detail::format_shortest without the string).
-  void finite_number(double value) {
-    std::array<char, 64> buffer{};
-    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    if (ec == std::errc()) {
-      m_out.append(buffer.data(), end);
-    } else {
-      m_out += "NaN";
-    }
-  }
-
- private:
-  void open(char bracket) {
-    m_out += bracket;
-    m_has_items.push_back(false);
-  }
-  void close(char bracket) {
-    const bool has_items = m_has_items.back();
-    m_has_items.pop_back();
-    if (has_items) {
-      newline(m_has_items.size());
-    }
-    m_out += bracket;
-  }
-  void next_item() {
-    if (m_has_items.back()) {
-      m_out += ',';
-    }
-    m_has_items.back() = true;
-    newline(m_has_items.size());
-  }
-  void newline(std::size_t level) {
-    m_out += '\n';
-    m_out.append(level * 2, ' ');
-  }
-
-  std::string& m_out;
-  std::vector<bool> m_has_items;  // per open container: has it a member or element yet?
-};
 
 // The non-finite numbers of one decision, by path ("change", "candidate_samples.p50"), in the
 // order they were written; a decision has at most 22 numbers.
@@ -247,6 +129,8 @@ void write_decision(JsonWriter& json, const Decision& decision) {
   number_member(json, "p_value", decision.p_value, non_finite);
   json.key("undecided");
   json.boolean(decision.undecided);
+  json.key("accepted");
+  json.boolean(decision.accepted);
   json.key("baseline_samples");
   write_samples(json, decision.baseline_samples, "baseline_samples", non_finite);
   json.key("candidate_samples");
@@ -279,7 +163,24 @@ void write_note(JsonWriter& json, const Diagnostic& note) {
   json.end_object();
 }
 
-void write_report(JsonWriter& json, detail::StreamBuffer& buffer, const GateResult& result,
+// What the caller said about the run (RunInfo); every key always present, empty text as null.
+void write_run(JsonWriter& json, const RunInfo& run) {
+  json.begin_object();
+  json.text_member("test", run.test);
+  json.text_member("suite", run.suite);
+  json.text_member("family", run.family);
+  json.text_member("commit", run.commit);
+  json.text_member("lane", run.lane);
+  json.text_member("baseline_kind", run.baseline_kind);
+  json.text_member("confirmation", run.confirmation);
+  json.string_array("conditions", run.conditions);
+  json.key("record");
+  json.boolean(run.record);
+  json.end_object();
+}
+
+void write_report(
+JsonWriter& json, detail::StreamBuffer& buffer, const GateResult& result,
                   const RenderOptions& options) {
   json.begin_object();
   json.key("schema");
@@ -300,16 +201,18 @@ void write_report(JsonWriter& json, detail::StreamBuffer& buffer, const GateResu
   json.key("candidate");
   json.string(result.candidate_source);
   json.end_object();
+  json.key("run");
+  write_run(json, result.run);
   json.key("passed");
   json.boolean(detail::gate_passed(result));
   json.key("status");
-  json.string(to_string(status(result)));
+  json.string(result.run.record ? std::string_view("recorded") : to_string(status(result)));
   json.key("inconclusive");
   json.integer(static_cast<std::int64_t>(result.inconclusive()));
   json.key("accepted_inconclusive");
   json.integer(static_cast<std::int64_t>(result.accepted_inconclusive()));
   json.key("exit_code");
-  json.integer(static_cast<std::int64_t>(exit_code(result)));
+  json.integer(static_cast<std::int64_t>(detail::report_exit_code(result)));
   json.key("counts");
   json.begin_object();
   for (const Verdict verdict : detail::k_verdict_order) {

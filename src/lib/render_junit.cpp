@@ -11,6 +11,11 @@
 //                        -> <skipped>     not enforced: let through, or no baseline
 //   pass, improved, warn -> passed        warn and improved explain themselves in
 //   <system-out>
+//
+// A baseline record's before/after comparison (RunInfo::record) is an accepted change: no
+// <failure>, the gate testcase passes, and the summary says "baseline recorded: N changes
+// accepted".
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <perfgate/render.hpp>
@@ -25,7 +30,14 @@ namespace {
 
 enum class Outcome { passed, failure, error, skipped };
 
-Outcome outcome_of(const Decision& decision) {
+// A baseline record's before/after comparison is an accepted change: what would fail a gate
+// passes (its numbers still in <system-out>).
+Outcome outcome_of(const Decision& decision, bool record) {
+  if (record && decision.verdict != Verdict::error) {
+    return decision.verdict == Verdict::waived || decision.verdict == Verdict::new_benchmark
+               ? Outcome::skipped
+               : Outcome::passed;
+  }
   switch (decision.verdict) {
     case Verdict::fail:
     case Verdict::missing:
@@ -120,6 +132,26 @@ void property(std::string& out, std::string_view name, std::string_view value) {
   out += "\"/>\n";
 }
 
+// The run's identity, once, on the gate's suite.
+void write_properties(std::string& text, const GateResult& result, const RenderOptions& options) {
+  text += "    <properties>\n";
+  property(text, "perfgate.version", options.tool_version);
+  property(text, "perfgate.policy", result.policy_name);
+  property(text, "perfgate.baseline", result.baseline_source);
+  property(text, "perfgate.candidate", result.candidate_source);
+  std::size_t condition = 0;
+  for (const detail::HeaderLine& line : detail::run_header(result.run)) {
+    // "baseline kind" -> perfgate.baseline_kind; conditions numbered: perfgate.condition.1, ...
+    std::string name = "perfgate." + std::string(line.label);
+    std::replace(name.begin(), name.end(), ' ', '_');
+    if (line.label == "condition") {
+      name += "." + detail::format_integer(++condition);
+    }
+    property(text, name, line.value);
+  }
+  text += "    </properties>\n";
+}
+
 }  // namespace
 
 void render_junit(const GateResult& result, std::ostream& out, const RenderOptions& options) {
@@ -135,7 +167,7 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
     }
     Suite& suite = suites[found->second];
     suite.decisions.push_back(&decision);
-    switch (outcome_of(decision)) {
+    switch (outcome_of(decision, result.run.record)) {
       case Outcome::failure:
         ++suite.failures;
         break;
@@ -169,20 +201,10 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
           detail::format_integer(errors) + "\" skipped=\"" + detail::format_integer(skipped) +
           "\" time=\"0\">\n";
 
-  // The run's identity, once, on the gate's suite.
-  const auto write_properties = [&]() {
-    text += "    <properties>\n";
-    property(text, "perfgate.version", options.tool_version);
-    property(text, "perfgate.policy", result.policy_name);
-    property(text, "perfgate.baseline", result.baseline_source);
-    property(text, "perfgate.candidate", result.candidate_source);
-    text += "    </properties>\n";
-  };
-
   // The gate itself.
   text += "  <testsuite name=\"perfgate\" tests=\"1\" failures=\"" +
           std::string(passed ? "0" : "1") + "\" errors=\"0\" skipped=\"0\" time=\"0\">\n";
-  write_properties();
+  write_properties(text, result, options);
   const std::string summary = detail::format_summary(result);
   text += "    <testcase classname=\"perfgate\" name=\"gate\" time=\"0\">\n";
   if (!passed) {
@@ -222,7 +244,7 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
       const auto write_details = [&] {
         detail::append_escaped_xml(text, details(*decision), true);
       };
-      switch (outcome_of(*decision)) {
+      switch (outcome_of(*decision, result.run.record)) {
         case Outcome::failure:
           text += "      <failure type=\"";
           detail::append_escaped_xml(text, verdict);

@@ -41,7 +41,10 @@ std::string cell_or_dash(const std::string& text) {
 
 class TableWriter {
  public:
-  TableWriter(std::string& out, bool with_interval) : m_out(out), m_with_interval(with_interval) {}
+  // `record`: a baseline record's before/after table, whose verdicts get no marks (no cross for
+  // an accepted change).
+  TableWriter(std::string& out, bool with_interval, bool record)
+      : m_out(out), m_with_interval(with_interval), m_record(record) {}
 
   void header() {
     m_out += "| verdict | benchmark | metric | stat | baseline | candidate | change |";
@@ -58,8 +61,10 @@ class TableWriter {
 
   void row(const Decision& decision) {
     m_out += "| ";
-    m_out += verdict_mark(decision.verdict);
-    m_out += ' ';
+    if (!m_record) {
+      m_out += verdict_mark(decision.verdict);
+      m_out += ' ';
+    }
     m_out += detail::markdown_cell(to_string(decision.verdict));
     cell(detail::markdown_cell(decision.benchmark));
     cell(cell_or_dash(decision.metric));
@@ -86,41 +91,64 @@ class TableWriter {
 
   std::string& m_out;
   bool m_with_interval;
+  bool m_record;
 };
+
+// The headline's mark: a check mark only for a gate that checked everything it gates; a memo
+// for a baseline record, which is an accepted change, not a verdict.
+const char* headline_mark(const GateResult& result) {
+  if (result.run.record) {
+    return "\xF0\x9F\x93\x9D";  // memo
+  }
+  const GateStatus gate = status(result);
+  if (gate == GateStatus::passed && result.accepted_inconclusive() == 0) {
+    return "\xE2\x9C\x85";  // check mark
+  }
+  if (gate == GateStatus::passed || gate == GateStatus::inconclusive) {
+    return "\xE2\x9A\xA0\xEF\xB8\x8F";  // warning sign
+  }
+  return "\xE2\x9D\x8C";  // cross mark
+}
+
+// The headline, the counts and the header list: policy, sources (paths relative to the roots),
+// tool version, then what the caller said about the run.
+void write_header(std::string& text, const GateResult& result, const RenderOptions& options) {
+  text += std::string("## ") + headline_mark(result) + " perfgate: " +
+          detail::format_headline(result) + "\n\n";
+  text += "**" + detail::markdown_cell(detail::format_counts(result)) + "**";
+  text += " (exit code " + detail::format_integer(detail::report_exit_code(result)) + ")\n\n";
+  text += "- policy: " + cell_or_dash(result.policy_name) + "\n";
+  text += "- baseline: " +
+          cell_or_dash(display_path(result.baseline_source, options.path_roots)) + "\n";
+  text += "- candidate: " +
+          cell_or_dash(display_path(result.candidate_source, options.path_roots)) + "\n";
+  for (const detail::HeaderLine& line : detail::run_header(result.run)) {
+    text += "- " + std::string(line.label) + ": " + detail::markdown_cell(line.value) + "\n";
+  }
+  if (!options.tool_version.empty()) {
+    text += "- perfgate " + detail::markdown_cell(options.tool_version) + "\n";
+  }
+  text += '\n';
+}
 
 }  // namespace
 
 void render_markdown(const GateResult& result, std::ostream& out, const RenderOptions& options) {
   std::string text;
   text.reserve(1024 + result.decisions.size() * 400);
-  // A check mark only for a gate that checked everything it gates.
-  const GateStatus gate = status(result);
-  const bool clean = gate == GateStatus::passed && result.accepted_inconclusive() == 0;
-  const char* mark = clean                              ? "\xE2\x9C\x85"           // check mark
-                     : gate == GateStatus::passed || gate == GateStatus::inconclusive
-                         ? "\xE2\x9A\xA0\xEF\xB8\x8F"  // warning sign
-                         : "\xE2\x9D\x8C";                 // cross mark
-  text += std::string("## ") + mark + " perfgate: " + detail::format_headline(result) + "\n\n";
-  text += "**" + detail::markdown_cell(detail::format_counts(result)) + "**";
-  text += " (exit code " + detail::format_integer(exit_code(result)) + ")\n\n";
-  text += "- policy: " + cell_or_dash(result.policy_name) + "\n";
-  text += "- baseline: " + cell_or_dash(result.baseline_source) + "\n";
-  text += "- candidate: " + cell_or_dash(result.candidate_source) + "\n";
-  if (!options.tool_version.empty()) {
-    text += "- perfgate " + detail::markdown_cell(options.tool_version) + "\n";
-  }
-  text += '\n';
+  write_header(text, result, options);
 
   const bool with_interval = std::any_of(
       result.decisions.begin(), result.decisions.end(),
       [](const Decision& decision) { return decision.change_low && decision.change_high; });
-  TableWriter table(text, with_interval);
+  TableWriter table(text, with_interval, result.run.record);
 
   const auto attention_count = static_cast<std::size_t>(
       std::count_if(result.decisions.begin(), result.decisions.end(),
                     [](const Decision& decision) { return decision.verdict != Verdict::pass; }));
   if (attention_count > 0) {
-    text += "### Needs attention (" + detail::format_integer(attention_count) + ")\n\n";
+    text += result.run.record ? "### Accepted changes (" : "### Needs attention (";
+    text += detail::format_integer(attention_count) + ")\n\n";
     table.header();
     for (const Decision& decision : result.decisions) {
       if (decision.verdict != Verdict::pass) {
@@ -148,8 +176,9 @@ void render_markdown(const GateResult& result, std::ostream& out, const RenderOp
     text += "### Notes\n\n";
     for (const Diagnostic& note : result.notes) {
       // One list item per note: "file:line: severity: message (hint: ...)".
-      std::string line = format_diagnostic(
-          Diagnostic{note.severity, note.file, note.line, note.pointer, note.message, {}});
+      std::string line =
+          format_diagnostic(Diagnostic{note.severity, display_path(note.file, options.path_roots),
+                                       note.line, note.pointer, note.message, {}});
       while (!line.empty() && line.back() == '\n') {
         line.pop_back();
       }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <vector>
 
 namespace perfgate::detail {
 
@@ -213,6 +214,24 @@ inline std::string escape_xml_text(std::string_view text) { return escape_xml(te
 // The same rules suit HTML element content and attribute values.
 inline std::string escape_html(std::string_view text) { return escape_xml(text); }
 
+// A name (benchmark, metric, test) as HTML text with a line-break opportunity (<wbr>) after each
+// of `separators` ('/' for benchmark names, "/." for test names), so that a narrow page wraps
+// "BM_Sort<int>/1024/real_time" between its parts, never inside one (the page's CSS keeps words
+// whole).
+inline void append_breakable_name(std::string& out, std::string_view text,
+                                  std::string_view separators = "/") {
+  std::size_t start = 0;
+  for (std::size_t at = text.find_first_of(separators); at != std::string_view::npos;
+       at = text.find_first_of(separators, start)) {
+    append_escaped_xml(out, text.substr(start, at + 1 - start));
+    if (at + 1 < text.size()) {
+      out += "<wbr>";
+    }
+    start = at + 1;
+  }
+  append_escaped_xml(out, text.substr(start));
+}
+
 // One RFC 4180 field: quoted (with "" for ") when it holds a comma, quote, CR or LF, or starts
 // or ends with a space; otherwise as is.
 inline std::string csv_field(std::string_view text) {
@@ -316,8 +335,36 @@ inline std::size_t verdict_count(const GateResult& result, Verdict verdict) {
   return found == result.counts.by_verdict.end() ? 0 : found->second;
 }
 
-// The gate passed exactly when its exit code is 0 (warnings allowed).
-inline bool gate_passed(const GateResult& result) { return exit_code(result) == 0; }
+// The gate passed exactly when its exit code is 0 (warnings allowed). A baseline record's
+// before/after comparison is an accepted change, never a failed gate.
+inline bool gate_passed(const GateResult& result) {
+  return result.run.record || exit_code(result) == 0;
+}
+
+// The exit code a report states: the gate's, or 0 for a baseline record (the record succeeded).
+inline int report_exit_code(const GateResult& result) {
+  return result.run.record ? 0 : exit_code(result);
+}
+
+// A record's changes: every decision that is not a plain pass.
+inline std::size_t changed_count(const GateResult& result) {
+  std::size_t changed = 0;
+  for (const Decision& decision : result.decisions) {
+    if (decision.verdict != Verdict::pass) {
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+// "baseline recorded: 3 changes accepted" (1 change, no changes).
+inline std::string format_recorded(const GateResult& result) {
+  const std::size_t changed = changed_count(result);
+  return "baseline recorded: " +
+         (changed == 0 ? std::string("no changes")
+                       : format_integer(changed) + (changed == 1 ? " change" : " changes")) +
+         " accepted";
+}
 
 // "2 fail, 1 missing, 3 warn, 40 pass", most severe first; "no decisions" when empty.
 inline std::string format_counts(const GateResult& result) {
@@ -338,8 +385,12 @@ inline std::string format_counts(const GateResult& result) {
 }
 
 // "gate FAILED: 2 fail, ...", "gate INCONCLUSIVE: 3 noisy, 40 pass" or "gate passed: 40 pass";
-// a pass that the policy let through with undecided comparisons says how many went ungated.
+// a pass that the policy let through with undecided comparisons says how many went ungated; a
+// baseline record "baseline recorded: 2 changes accepted (2 fail, 40 pass)".
 inline std::string format_summary(const GateResult& result) {
+  if (result.run.record) {
+    return format_recorded(result) + " (" + format_counts(result) + ")";
+  }
   std::string text = "gate " + std::string(to_string(status(result))) + ": " + format_counts(result);
   const std::size_t accepted = result.accepted_inconclusive();
   if (accepted > 0) {
@@ -348,15 +399,49 @@ inline std::string format_summary(const GateResult& result) {
   return text;
 }
 
-// The headline of a report: "gate passed", "gate FAILED", "gate INCONCLUSIVE", "gate ERROR", and
-// "gate passed, N not gated" when the policy accepted undecided comparisons.
+// The headline of a report: "gate passed", "gate FAILED", "gate INCONCLUSIVE", "gate ERROR",
+// "gate passed, N not gated" when the policy accepted undecided comparisons, and for a baseline
+// record "baseline recorded: N changes accepted".
 inline std::string format_headline(const GateResult& result) {
+  if (result.run.record) {
+    return format_recorded(result);
+  }
   std::string text = "gate " + std::string(to_string(status(result)));
   const std::size_t accepted = result.accepted_inconclusive();
   if (accepted > 0) {
     text += ", " + format_integer(accepted) + " not gated";
   }
   return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report header: what the caller said about the run (RunInfo), as labelled lines, empty fields
+// left out. Every format shows these; conditions (e.g. "measured under contention: ...") each get a
+// line of their own.
+struct HeaderLine {
+  std::string_view label;  // "test", "commit", "lane", "baseline kind", "confirmation", "condition"
+  std::string value;
+};
+
+inline std::vector<HeaderLine> run_header(const RunInfo& run) {
+  std::vector<HeaderLine> lines;
+  const auto add = [&](std::string_view label, const std::string& value) {
+    if (!value.empty()) {
+      lines.push_back(HeaderLine{label, value});
+    }
+  };
+  add("test", run.test);
+  add("commit", run.commit);
+  add("lane", run.lane);
+  add("baseline kind", run.baseline_kind);
+  add("confirmation", run.confirmation);
+  if (run.record) {
+    lines.push_back(HeaderLine{"record", "before/after comparison of a recorded baseline"});
+  }
+  for (const std::string& condition : run.conditions) {
+    add("condition", condition);
+  }
+  return lines;
 }
 
 // A CSS class / identifier for a verdict that never depends on how it is spelt for people.

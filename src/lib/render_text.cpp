@@ -233,7 +233,11 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
   if (!result.candidate_source.empty()) {
     header += ", candidate " + printable(result.candidate_source);
   }
-  out << header << "\n\n";
+  out << header << '\n';
+  for (const detail::HeaderLine& line : detail::run_header(result.run)) {
+    out << line.label << ": " << printable(line.value) << '\n';
+  }
+  out << '\n';
 
   if (!result.decisions.empty()) {
     // Two passes over the rows, each linear: measure, then write.
@@ -282,7 +286,7 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
           line += cell;
           break;
         }
-        if (column == k_verdict && decision != nullptr && options.color) {
+        if (column == k_verdict && decision != nullptr && options.color && !result.run.record) {
           line += detail::ansi_colour(decision->verdict);
           append_padded(line, cell, widths[column], false);
           line += detail::k_ansi_reset;
@@ -324,8 +328,10 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
 
   const std::string summary = detail::format_summary(result);
   if (options.color) {
-    const std::string_view colour = detail::gate_passed(result) ? std::string_view("\x1b[1;32m")
-                                                                : std::string_view("\x1b[1;31m");
+    // A baseline record is an accepted change: bold, neither green nor red.
+    const std::string_view colour = result.run.record        ? std::string_view("\x1b[1m")
+                                    : detail::gate_passed(result) ? std::string_view("\x1b[1;32m")
+                                                                  : std::string_view("\x1b[1;31m");
     out << colour << summary << detail::k_ansi_reset << '\n';
   } else {
     out << summary << '\n';

@@ -299,6 +299,68 @@ GateResult evaluated() {
                   side("build/perfgate-artifacts/bm_parse.json", 1.3), default_policy());
 }
 
+// A failing wall-time gate whose header says everything RunInfo can: the test, commit, lane,
+// baseline kind, a confirmation run and two conditions. The candidate lies under the build tree
+// (a path root: shown relative to it in Markdown and HTML); the baseline under no root (shown by
+// its file name only).
+GateResult contended() {
+  GateResult result;
+  result.run.test = "perf.example.BM_Sort";
+  result.run.suite = "example";
+  result.run.family = "BM_Sort";
+  result.run.commit = "3f2c9e1";
+  result.run.lane = "wall-time";
+  result.run.baseline_kind = "committed";
+  result.run.confirmation = "the confirmation run replicated the fail (real_time +31.2%)";
+  result.run.conditions = {
+      "measured under contention: load average 3.1 on 2 cores, 14% steal time",
+      "real time rose much more than cpu time (+30.0% against +2.1%): likely a busy neighbour"};
+  result.policy_name = "default";
+  result.baseline_source = "/opt/ci/checkout/baselines/x86_64-amd-epyc-2c-gcc12/example.json";
+  result.candidate_source =
+      "/home/runner/work/proj/build/perfgate-artifacts/example/BM_Sort/results-1.json";
+  result.decisions.push_back(relative("BM_Sort<int>/1024/real_time", "cpu_time", "ns",
+                                      Direction::lower_is_better, 5000, 5105, 0.10, 0.05, "+10%",
+                                      Verdict::pass, ""));
+  result.decisions.push_back(relative("BM_Sort<int>/1024/real_time", "real_time", "ns",
+                                      Direction::lower_is_better, 5000, 6500, 0.10, 0.05, "+10%",
+                                      Verdict::fail, "median real_time +30.0% > +10% (fail)"));
+  count(result);
+  Diagnostic note;
+  note.severity = Severity::warning;
+  note.file = "/home/runner/work/proj/build/perfgate-artifacts/example/BM_Sort/run.json";
+  note.pointer = "/load";
+  note.message = "measured under contention";
+  result.notes.push_back(note);
+  return result;
+}
+
+// A baseline record's before/after comparison: regressions and an improvement, all accepted.
+GateResult recorded() {
+  GateResult result;
+  result.run.test = "perf.example.record";
+  result.run.suite = "example";
+  result.run.commit = "3f2c9e1";
+  result.run.lane = "instructions";
+  result.run.baseline_kind = "previous baseline";
+  result.run.record = true;
+  result.policy_name = "default";
+  result.baseline_source = "baselines/callgrind-gcc12.2/example.json (before)";
+  result.candidate_source = "baselines/callgrind-gcc12.2/example.json (after)";
+  result.decisions.push_back(relative("BM_Fnv1a/4096", "instructions", "",
+                                      Direction::lower_is_better, 40000, 44000, 0.01, 0.005, "+1%",
+                                      Verdict::fail, "median instructions +10.0% > +1% (fail)"));
+  result.decisions.push_back(relative("BM_SortInts/1024", "instructions", "",
+                                      Direction::lower_is_better, 90000, 81000, 0.01, 0.005, "+1%",
+                                      Verdict::improved,
+                                      "instructions -10.0% better than the baseline"));
+  result.decisions.push_back(relative("BM_SortInts/64", "instructions", "",
+                                      Direction::lower_is_better, 3000, 3000, 0.01, 0.005, "+1%",
+                                      Verdict::pass, ""));
+  count(result);
+  return result;
+}
+
 GateResult empty() {
   GateResult result;
   result.policy_name = "default";
@@ -314,7 +376,9 @@ std::vector<Case> cases() {
           {"all_pass", all_pass()},
           {"empty", empty()},
           {"inconclusive", inconclusive()},
-          {"evaluated", evaluated()}};
+          {"evaluated", evaluated()},
+          {"contended", contended(), {"/home/runner/work/proj/build", "/home/runner/work/proj"}},
+          {"recorded", recorded()}};
 }
 
 }  // namespace perfgate::golden

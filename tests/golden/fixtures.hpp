@@ -11,10 +11,13 @@ namespace perfgate::golden {
 struct Case {
   std::string name;  // file stem of the golden files: tests/golden/<name>.<extension>
   GateResult result;
+  std::vector<std::string> path_roots = {};  // RenderOptions::path_roots
 };
 
 // "mixed": every verdict kind, non-finite values, names that need escaping in every format.
-// "all_pass": a small passing gate. "empty": no decisions and no notes.
+// "all_pass": a small passing gate. "empty": no decisions and no notes. "contended": a failing
+// gate with every RunInfo field (conditions included) and absolute paths, one under a path root
+// and one under none. "recorded": a baseline record's before/after comparison.
 std::vector<Case> cases();
 
 }  // namespace perfgate::golden

@@ -34,10 +34,6 @@ using perfgate::Format;
 
 constexpr std::string_view k_version_placeholder = "@PERFGATE_VERSION@";
 
-constexpr std::array<Format, 7> k_formats{Format::text,     Format::json,  Format::csv,
-                                          Format::markdown, Format::junit, Format::html,
-                                          Format::ctest};
-
 // German-style numbers: 1.234.567,5.
 class CommaNumpunct : public std::numpunct<char> {
  protected:
@@ -53,6 +49,7 @@ struct Options {
   std::optional<Format> format;
   bool foreign_locale = false;
   bool update = false;
+  std::optional<std::string> check_docs;  // docs/reports.md: must hold the table of formats
 };
 
 std::optional<Options> parse_arguments(int argc, char** argv) {
@@ -85,6 +82,11 @@ std::optional<Options> parse_arguments(int argc, char** argv) {
           return std::nullopt;
         }
       }
+    } else if (arg == "--check-docs") {
+      options.check_docs = value();
+      if (!options.check_docs) {
+        return std::nullopt;
+      }
     } else if (arg == "--foreign-locale") {
       options.foreign_locale = true;
     } else if (arg == "--update") {
@@ -94,9 +96,13 @@ std::optional<Options> parse_arguments(int argc, char** argv) {
       return std::nullopt;
     }
   }
+  if (options.check_docs) {
+    return options;
+  }
   if (options.golden_dir.empty() || (!options.update && options.actual_dir.empty())) {
     std::cerr << "usage: perfgate_golden_tests --golden-dir DIR --actual-dir DIR [--case NAME] "
-                 "[--format NAME] [--foreign-locale] [--update]\n";
+                 "[--format NAME] [--foreign-locale] [--update]\n"
+                 "       perfgate_golden_tests --check-docs docs/reports.md\n";
     return std::nullopt;
   }
   return options;
@@ -159,9 +165,46 @@ std::size_t first_difference_line(std::string_view expected, std::string_view ac
   return line;
 }
 
+// The table of report formats docs/reports.md must hold, derived from perfgate::report_formats().
+std::string docs_table() {
+  std::string table =
+      "| `--format` | file in `--report-dir` | file of `report merge` | for |\n"
+      "| --- | --- | --- | --- |\n";
+  for (const perfgate::FormatInfo& info : perfgate::report_formats()) {
+    table += "| `" + std::string(info.name) + "`";
+    if (!info.alias.empty()) {
+      table += " (`" + std::string(info.alias) + "`)";
+    }
+    const std::string extension(info.extension);
+    table += info.report_dir ? " | `report." + extension + "`" : std::string(" | stdout only");
+    table += info.summary ? " | `summary." + extension + "`" : std::string(" | -");
+    table += " | " + std::string(info.description) + " |\n";
+  }
+  return table;
+}
+
+// 0 when the documentation holds the table of formats exactly as the code has it.
+int check_docs(const std::string& path) {
+  const std::optional<std::string> text = read_file(path);
+  if (!text) {
+    std::cerr << path << ": error: cannot read\n";
+    return 1;
+  }
+  const std::string table = docs_table();
+  if (text->find(table) != std::string::npos) {
+    std::cout << "ok: " << path << " lists every report format\n";
+    return 0;
+  }
+  std::cerr << path << ": error: the table of report formats differs from the list in "
+               "src/lib/render.cpp (perfgate::report_formats()); it must read:\n\n"
+            << table;
+  return 1;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(
+int argc, char** argv) {
   const std::optional<Options> options = parse_arguments(argc, argv);
   if (!options) {
     return 2;
@@ -169,6 +212,10 @@ int main(int argc, char** argv) {
   std::optional<std::locale> stream_locale;
   if (options->foreign_locale) {
     stream_locale = install_foreign_locale();
+  }
+
+  if (options->check_docs) {
+    return check_docs(*options->check_docs);
   }
 
   perfgate::RenderOptions render_options;
@@ -180,7 +227,8 @@ int main(int argc, char** argv) {
     if (options->case_name && *options->case_name != test_case.name) {
       continue;
     }
-    for (const Format format : k_formats) {
+    for (const perfgate::FormatInfo& info : perfgate::report_formats()) {
+      const Format format = info.format;
       if (options->format && *options->format != format) {
         continue;
       }
@@ -188,6 +236,7 @@ int main(int argc, char** argv) {
       if (stream_locale) {
         stream.imbue(*stream_locale);
       }
+      render_options.path_roots = test_case.path_roots;
       perfgate::render(test_case.result, format, stream, render_options);
       const std::string actual = normalise(stream.str());
       const std::string file_name =

@@ -8,8 +8,10 @@
 
 #include <limits>
 #include <locale>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "../../src/lib/render_support.hpp"
 
@@ -272,6 +274,121 @@ TEST(RenderCtest, EscapesMeasurementNamesAndSkipsNonFinite) {
   EXPECT_EQ(text.find("headroom_pct"), std::string::npos) << text;
   EXPECT_NE(text.find("<CTestMeasurement type=\"text/string\" name=\"perfgate verdict\">"),
             std::string::npos);
+}
+
+TEST(ReportFormats, OneListGivesNamesAliasesAndExtensions) {
+  EXPECT_EQ(format_names(), "text, json, csv, markdown, junit, html, ctest");
+  EXPECT_EQ(format_names(true), "json, markdown, junit, html");
+  EXPECT_EQ(format_from_string("md"), Format::markdown);
+  EXPECT_EQ(format_from_string("junit"), Format::junit);
+  EXPECT_EQ(format_from_string("xml"), std::nullopt);
+  std::set<std::string_view> extensions;
+  for (const FormatInfo& info : report_formats()) {
+    EXPECT_TRUE(extensions.insert(info.extension).second) << info.extension;
+    EXPECT_EQ(format_from_string(info.name), info.format);
+    EXPECT_EQ(file_extension(info.format), info.extension);
+  }
+}
+
+TEST(DisplayPath, ShowsPathsRelativeToTheFirstRootThatHoldsThem) {
+  const std::vector<std::string> roots{"/home/ci/proj/build", "/home/ci/proj/"};
+  EXPECT_EQ(display_path("/home/ci/proj/build/perfgate-artifacts/x/run.json", roots),
+            "perfgate-artifacts/x/run.json");
+  EXPECT_EQ(display_path("/home/ci/proj/baselines/a/x.json", roots), "baselines/a/x.json");
+  // A sibling folder whose name starts like a root is not under it.
+  EXPECT_EQ(display_path("/home/ci/proj/build2/x.json", roots), "build2/x.json");
+  EXPECT_EQ(display_path("/tmp/perfgate-cg-1/results.json", roots), "results.json");
+  EXPECT_EQ(display_path("baselines/a/x.json", roots), "baselines/a/x.json");
+  EXPECT_EQ(display_path("/tmp/a/../b/x.json", {"/tmp/b"}), "x.json");
+  EXPECT_EQ(display_path("", roots), "");
+}
+
+GateResult with_run_info() {
+  GateResult result = gate({decision("BM_Sort<int>/1024/real_time", Verdict::fail)});
+  result.baseline_source = "/home/ci/proj/baselines/x86_64/example.json";
+  result.candidate_source = "/home/ci/proj/build/perfgate-artifacts/example/BM_Sort/r.json";
+  result.run.test = "perf.example.BM_Sort";
+  result.run.commit = "3f2c9e1";
+  result.run.lane = "wall-time";
+  result.run.baseline_kind = "committed";
+  result.run.confirmation = "replicated the fail";
+  result.run.conditions = {"measured under contention: load 3.1"};
+  return result;
+}
+
+TEST(RenderHeader, EveryFormatButCsvShowsTheRun) {
+  const GateResult result = with_run_info();
+  for (const FormatInfo& info : report_formats()) {
+    if (info.format == Format::csv) {
+      continue;  // rows only; the run is in report.json
+    }
+    const std::string text = rendered(result, info.format);
+    for (const char* expected : {"3f2c9e1", "wall-time", "committed", "replicated the fail",
+                                 "measured under contention: load 3.1"}) {
+      EXPECT_NE(text.find(expected), std::string::npos) << info.name << ": " << expected;
+    }
+  }
+  const std::string ctest = rendered(result, Format::ctest);
+  EXPECT_NE(ctest.find("<CTestMeasurement type=\"text/string\" name=\"perfgate/lane\">wall-time"
+                       "</CTestMeasurement>"),
+            std::string::npos);
+  EXPECT_NE(ctest.find("name=\"perfgate/baseline\">committed<"), std::string::npos);
+  EXPECT_NE(rendered(result, Format::junit)
+                .find("<property name=\"perfgate.condition.1\" value=\"measured under "
+                      "contention: load 3.1\"/>"),
+            std::string::npos);
+  EXPECT_NE(rendered(result, Format::json).find("\"baseline_kind\": \"committed\""),
+            std::string::npos);
+}
+
+TEST(RenderHeader, SkipsEmptyFields) {
+  const std::string text = rendered(gate({decision("BM_a", Verdict::pass)}), Format::markdown);
+  EXPECT_EQ(text.find("- commit"), std::string::npos);
+  EXPECT_EQ(text.find("- confirmation"), std::string::npos);
+  const std::string ctest = rendered(gate({decision("BM_a", Verdict::pass)}), Format::ctest);
+  EXPECT_EQ(ctest.find("perfgate/"), std::string::npos);
+}
+
+TEST(RenderPaths, MarkdownAndHtmlCarryNoAbsolutePath) {
+  const GateResult result = with_run_info();
+  RenderOptions options;
+  options.path_roots = {"/home/ci/proj/build"};
+  for (const Format format : {Format::markdown, Format::html}) {
+    std::ostringstream out;
+    render(result, format, out, options);
+    EXPECT_EQ(out.str().find("/home/ci"), std::string::npos) << to_string(format);
+    EXPECT_NE(out.str().find("perfgate-artifacts/example/BM"), std::string::npos);
+    EXPECT_NE(out.str().find("example.json"), std::string::npos);
+  }
+  // Text and JSON keep the full paths.
+  EXPECT_NE(rendered(result, Format::json).find("/home/ci/proj/baselines"), std::string::npos);
+}
+
+TEST(RenderRecord, EveryFormatReadsAsAnAcceptedChange) {
+  GateResult result = with_run_info();
+  result.run.record = true;
+  for (const FormatInfo& info : report_formats()) {
+    const std::string text = rendered(result, info.format);
+    EXPECT_EQ(text.find("FAILED"), std::string::npos) << info.name;
+    EXPECT_EQ(text.find("<failure"), std::string::npos) << info.name;
+    EXPECT_EQ(text.find("\xE2\x9D\x8C"), std::string::npos) << info.name;  // cross mark
+    if (info.format != Format::csv && info.format != Format::json) {
+      EXPECT_NE(text.find("baseline recorded: 1 change accepted"), std::string::npos)
+          << info.name;
+    }
+  }
+  const std::string json = rendered(result, Format::json);
+  EXPECT_NE(json.find("\"status\": \"recorded\""), std::string::npos);
+  EXPECT_NE(json.find("\"exit_code\": 0"), std::string::npos);
+  EXPECT_NE(json.find("\"record\": true"), std::string::npos);
+}
+
+TEST(RenderHtml, BreaksNamesOnlyAfterASlash) {
+  const std::string html =
+      rendered(gate({decision("BM_Sort<int>/1024/real_time", Verdict::fail)}), Format::html);
+  EXPECT_NE(html.find("BM_Sort&lt;int&gt;/<wbr>1024/<wbr>real_time"), std::string::npos);
+  EXPECT_EQ(html.find("break-all"), std::string::npos);
+  EXPECT_EQ(html.find("break-word"), std::string::npos);
 }
 
 }  // namespace
