@@ -240,22 +240,6 @@ bool is_memory_metric(std::string_view name) {
          name == "total_allocated_bytes" || name == "net_heap_growth";
 }
 
-std::optional<double> time_unit_factor(std::string_view unit) {
-  if (unit == "ns") {
-    return 1.0;
-  }
-  if (unit == "us") {
-    return 1e3;
-  }
-  if (unit == "ms") {
-    return 1e6;
-  }
-  if (unit == "s") {
-    return 1e9;
-  }
-  return std::nullopt;
-}
-
 // The aggregate suffixes that mark a pre-1.5 aggregate entry ("BM_x_mean") without run_type.
 constexpr std::array<std::string_view, 4> k_legacy_statistics{{"mean", "median", "stddev", "cv"}};
 
@@ -1045,7 +1029,7 @@ void GbenchReader::process_entry() {
     factor = time_unit_factor(*time_unit);
     if (!factor) {
       error(field_pointer(*slot(Key::time_unit)), slot(Key::time_unit)->line,
-            "expected a time unit (\"ns\", \"us\", \"ms\" or \"s\"), got " +
+            "expected a time unit (" + time_unit_list("\"") + "), got " +
                 describe(slot(Key::time_unit)->value));
       time_unit.reset();
     }

@@ -29,8 +29,6 @@ std::string percent(double fraction) {
 std::string value_with_unit(double value, const Rule& rule) {
   return detail::format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
 }
-
-std::optional<double> time_unit_factor(std::string_view unit);
 }  // namespace
 
 std::string describe_limit(const Rule& rule, double value);
@@ -170,22 +168,6 @@ std::optional<double> leading_number(std::string_view text, std::string_view& re
   rest = trim(text.substr(static_cast<std::size_t>(end - text.data())));
   return value;
 }
-
-std::optional<double> time_unit_factor(std::string_view unit) {
-  if (unit == "ns") {
-    return 1.0;
-  }
-  if (unit == "us" || unit == "\xC2\xB5s") {
-    return 1e3;
-  }
-  if (unit == "ms") {
-    return 1e6;
-  }
-  if (unit == "s") {
-    return 1e9;
-  }
-  return std::nullopt;
-}
 }  // namespace
 
 std::optional<PercentLimit> parse_percent(std::string_view text, std::string& error) {
@@ -231,7 +213,8 @@ std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
   if (is_time) {
     const auto factor = time_unit_factor(unit);
     if (!factor) {
-      error = "a time limit needs a unit (ns, us, ms or s), got \"" + std::string(text) + "\"";
+      error = "a time limit needs a unit (" + time_unit_list("") + "), got \"" +
+              std::string(text) + "\"";
       return std::nullopt;
     }
     limit.value = *number * *factor;

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace perfgate {
 namespace {
 
@@ -101,8 +105,8 @@ TEST(ParsePolicy, RejectsBadThresholdsAndReportsThemAll) {
                         "\"-10%\", got \"15\""),
             std::string::npos)
       << errors;
-  EXPECT_NE(errors.find("/rules/1/absolute/fail: a time limit needs a unit (ns, us, ms or s), "
-                        "got \"< 500\""),
+  EXPECT_NE(errors.find("/rules/1/absolute/fail: a time limit needs a unit (ns, us, \u00B5s, ms or "
+                        "s), got \"< 500\""),
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("/rules/2/relative/warn: the warn level is beyond the fail level"),
@@ -191,6 +195,25 @@ TEST(ParsePolicy, ParsesLimitsIndependentlyOfTheRest) {
   EXPECT_EQ(limit->direction, Direction::higher_is_better);
   EXPECT_FALSE(parse_absolute("< 5ms", false, error));
   EXPECT_EQ(error, "\"< 5ms\" has a time unit, but the metric is not a time");
+}
+
+TEST(ParsePolicy, ReadsEveryTimeUnitOfTheOneTable) {
+  std::string error;
+  for (const auto& [text, nanoseconds] : std::vector<std::pair<std::string, double>>{
+           {"< 7ns", 7.0},
+           {"< 7us", 7e3},
+           {"< 7\u00B5s", 7e3},
+           {"< 7 \u03BCs", 7e3},
+           {"< 7ms", 7e6},
+           {"< 7 s", 7e9}}) {
+    const auto limit = parse_absolute(text, true, error);
+    ASSERT_TRUE(limit) << text << ": " << error;
+    EXPECT_DOUBLE_EQ(limit->value, nanoseconds) << text;
+  }
+  EXPECT_FALSE(parse_absolute("< 7 minutes", true, error));
+  EXPECT_EQ(error, "a time limit needs a unit (ns, us, \u00B5s, ms or s), got \"< 7 minutes\"");
+  EXPECT_FALSE(parse_absolute("< 7\u00B5s", false, error));
+  EXPECT_EQ(error, "\"< 7\u00B5s\" has a time unit, but the metric is not a time");
 }
 
 }  // namespace
