@@ -1,6 +1,5 @@
 #include <perfgate/policy.hpp>
-
-#include "json_support.hpp"
+#include <perfgate/number_format.hpp>
 
 #include <array>
 #include <charconv>
@@ -22,12 +21,11 @@ constexpr std::array<std::pair<Statistic, std::string_view>, 7> k_statistics{{
 
 std::string percent(double fraction) {
   // As written in a policy: 15%, 2.5%, 0.25%.
-  const double rounded = std::round(fraction * 10000.0) / 100.0;
-  return detail::format_number(rounded) + "%";
+  return format_rounded(fraction * 100.0, 2) + "%";
 }
 
 std::string value_with_unit(double value, const Rule& rule) {
-  return detail::format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
+  return format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
 }
 }  // namespace
 
