@@ -294,14 +294,6 @@ void finish_result(ComparisonResult& result, const ComparisonOptions& options, d
   }
 }
 
-std::vector<double> flatten(const std::vector<std::vector<double>>& groups) {
-  std::vector<double> flat;
-  for (const auto& group : groups) {
-    flat.insert(flat.end(), group.begin(), group.end());
-  }
-  return flat;
-}
-
 std::vector<std::vector<double>> non_empty_log_groups(
     const std::vector<std::vector<double>>& groups) {
   std::vector<std::vector<double>> result;
@@ -718,6 +710,13 @@ ScreenedSamples screen_aligned(const std::vector<double>& baseline,
                                const ComparisonOptions& options) {
   ScreenedSamples out;
   out.sides = orient(baseline, candidate, options);
+  if (!(options.same_job_screen_k > 0.0)) {
+    // No screen (the unscreened first pass of the gate's variance prior): nothing to align, and
+    // the Hodges-Lehmann shift, the costly part, is not needed.
+    out.xt = out.sides.xs;
+    out.yt = out.sides.ys;
+    return out;
+  }
   const double aligned_by = hodges_lehmann_shift(out.sides.xs, out.sides.ys);
   std::vector<double> aligned = out.sides.ys;
   for (double& v : aligned) {
@@ -1422,6 +1421,14 @@ SequentialResult sequential_step(const std::vector<double>& reference,
     result.decision = SequentialDecision::continue_sampling;
   }
   return result;
+}
+
+std::vector<double> flatten(const std::vector<std::vector<double>>& groups) {
+  std::vector<double> flat;
+  for (const auto& group : groups) {
+    flat.insert(flat.end(), group.begin(), group.end());
+  }
+  return flat;
 }
 
 }  // namespace perfgate::stats
