@@ -54,6 +54,20 @@ double normal_upper(double z) {
   return boost::math::cdf(boost::math::complement(standard, z));
 }
 
+// The one-sided p-values of a rank statistic from its normal approximation, with continuity
+// correction; both 1 when the statistic has no variance (every value tied).
+void normal_rank_p_values(double statistic, double mean, double variance,
+                          ComparisonResult& result) {
+  if (variance <= 0.0) {
+    result.p_worse = 1.0;
+    result.p_not_worse = 1.0;
+    return;
+  }
+  const double sd = std::sqrt(variance);
+  result.p_worse = normal_upper((statistic - mean - 0.5) / sd);
+  result.p_not_worse = normal_cdf((statistic - mean + 0.5) / sd);
+}
+
 double normal_quantile(double p) {
   if (p <= 0.0) {
     return -k_infinity;
@@ -663,14 +677,7 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
     result.method = Method::normal_rank;
     const double tie_fraction = test_n > 1.0 ? rs.tie_term / (test_n * (test_n - 1.0)) : 0.0;
     const double variance = tn1 * tn2 / 12.0 * ((test_n + 1.0) - tie_fraction);
-    if (variance <= 0.0) {
-      result.p_worse = 1.0;
-      result.p_not_worse = 1.0;
-    } else {
-      const double sd = std::sqrt(variance);
-      result.p_worse = normal_upper((rs.u - test_mean - 0.5) / sd);
-      result.p_not_worse = normal_cdf((rs.u - test_mean + 0.5) / sd);
-    }
+    normal_rank_p_values(rs.u, test_mean, variance, result);
   }
 
   long long excluded = -1;
@@ -1146,14 +1153,7 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
     const double nu = to_double(n_used);
     const double mean_t = nu * (nu + 1.0) / 4.0;
     const double variance = nu * (nu + 1.0) * (2.0 * nu + 1.0) / 24.0 - sr.tie_term / 48.0;
-    if (variance <= 0.0) {
-      result.p_worse = 1.0;
-      result.p_not_worse = 1.0;
-    } else {
-      const double sd = std::sqrt(variance);
-      result.p_worse = normal_upper((sr.t_plus - mean_t - 0.5) / sd);
-      result.p_not_worse = normal_cdf((sr.t_plus - mean_t + 0.5) / sd);
-    }
+    normal_rank_p_values(sr.t_plus, mean_t, variance, result);
   }
 
   long long excluded = -1;
