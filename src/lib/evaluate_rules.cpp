@@ -132,15 +132,16 @@ AppliedLimit absolute_limit(const Rule& rule, const std::optional<double>& writt
   if (it == environment.end() || it->second.empty()) {
     return {written, "", false};
   }
-  std::string error;
   std::string text = it->second;
   // A bare number in the environment is in the unit the policy wrote.
   if (text.find_first_not_of("0123456789.eE+-") == std::string::npos) {
     text += rule.unit;
   }
-  const auto parsed = parse_absolute(text, metric_traits(rule.metric).is_time, error);
+  const auto parsed = parse_absolute(text, metric_traits(rule.metric).is_time);
   if (!parsed) {
-    return {std::nullopt, "$" + variable + "=\"" + it->second + "\" is not a valid limit: " + error,
+    return {std::nullopt,
+            "$" + variable + "=\"" + it->second +
+                "\" is not a valid limit: " + parsed.error().items().front().message,
             true};
   }
   return {parsed->value, "$" + variable, false};
