@@ -43,6 +43,21 @@ MetricTraits metric_traits(std::string_view metric_name);
 // The built-in metric names, for messages ("did you mean ...").
 std::vector<std::string_view> builtin_metrics();
 
+// The one table of time units, read by every reader that takes a time (Google Benchmark's
+// "time_unit", a policy's absolute limits): "ns", "us", "µs" (micro sign U+00B5 or Greek mu
+// U+03BC), "ms" and "s". Times are normalised to nanoseconds.
+struct TimeUnit {
+  std::string_view name;
+  double nanoseconds = 1;
+  bool listed = true;  // named in messages (one spelling of each unit is enough there)
+};
+// The time units perfgate reads, in ascending size.
+const std::vector<TimeUnit>& time_units();
+// Nanoseconds per `unit`; nullopt when `unit` is not a time unit.
+std::optional<double> time_unit_factor(std::string_view unit);
+// The units for messages, each in `quote`: `"ns", "us", "µs", "ms" or "s"`.
+std::string time_unit_list(std::string_view quote);
+
 // The samples of one metric of one benchmark: one per repetition, in normalised units
 // (times in nanoseconds, rates per second). A sample may be non-finite when the input said so;
 // the decision step turns that into a finding, never into a number.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <perfgate/model.hpp>
+#include <perfgate/result.hpp>
 
 #include <optional>
 #include <string>
@@ -94,17 +95,19 @@ struct PercentLimit {
   double fraction = 0;
   std::optional<Direction> direction;  // lower_is_better for "+", higher_is_better for "-"
 };
-std::optional<PercentLimit> parse_percent(std::string_view text, std::string& error);
+// Like every reader: the limit, or one diagnostic (without file or pointer: the caller knows them)
+// saying what was expected.
+Result<PercentLimit> parse_percent(std::string_view text);
 
 // "< 500ms", "<= 2.5 us", "> 1e6", "500 ms": a bound in the metric's normalised unit (times in
-// ns). Time metrics need a unit (ns, us, ms, s); other metrics take a bare number.
+// ns). Time metrics need a unit (time_units(): ns, us or µs, ms, s); other metrics take a
+// bare number.
 struct AbsoluteLimit {
   double value = 0;
   std::optional<Direction> direction;  // lower_is_better for "<", higher_is_better for ">"
   std::string unit;                    // as written ("ms"), empty for bare numbers
 };
-std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
-                                            std::string& error);
+Result<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time);
 
 }  // namespace perfgate
 

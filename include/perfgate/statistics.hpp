@@ -179,6 +179,8 @@ double median(std::vector<double> values);
 double mad_sigma(const std::vector<double>& values);
 // Natural log of every value. Throws std::invalid_argument on values <= 0 or non-finite.
 std::vector<double> log_values(const std::vector<double>& positive_values);
+// The groups one after the other (the samples of several runs as one sample).
+std::vector<double> flatten(const std::vector<std::vector<double>>& groups);
 // Median of all differences candidate_j - baseline_i (two-sample Hodges-Lehmann).
 double hodges_lehmann_shift(const std::vector<double>& baseline,
                             const std::vector<double>& candidate);

@@ -52,6 +52,43 @@ std::vector<std::string_view> builtin_metrics() {
   return names;
 }
 
+const std::vector<TimeUnit>& time_units() {
+  // The source is ASCII: the micro sign and the Greek mu are spelled as their UTF-8 bytes.
+  static const std::vector<TimeUnit> k_time_units{
+      {"ns", 1.0},
+      {"us", 1e3},
+      {"\xC2\xB5s", 1e3},         // µs, MICRO SIGN
+      {"\xCE\xBCs", 1e3, false},  // μs, GREEK SMALL LETTER MU: looks the same in every font
+      {"ms", 1e6},
+      {"s", 1e9},
+  };
+  return k_time_units;
+}
+
+std::optional<double> time_unit_factor(std::string_view unit) {
+  for (const TimeUnit& entry : time_units()) {
+    if (entry.name == unit) {
+      return entry.nanoseconds;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string time_unit_list(std::string_view quote) {
+  std::vector<std::string_view> names;
+  for (const TimeUnit& entry : time_units()) {
+    if (entry.listed) {
+      names.push_back(entry.name);
+    }
+  }
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += i == 0 ? "" : i + 1 == names.size() ? " or " : ", ";
+    text += std::string(quote) + std::string(names[i]) + std::string(quote);
+  }
+  return text;
+}
+
 const MetricSeries* Benchmark::find(std::string_view metric_name) const {
   const auto it = std::find_if(metrics.begin(), metrics.end(),
                                [&](const MetricSeries& s) { return s.name == metric_name; });

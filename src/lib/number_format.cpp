@@ -15,6 +15,24 @@ std::string non_finite(double value) {
   }
   return value > 0 ? "Infinity" : "-Infinity";
 }
+
+// std::to_chars in `format` with `precision`; the shortest form if the buffer were too small.
+std::string to_chars_text(double value, std::chars_format format, int precision) {
+  if (!std::isfinite(value)) {
+    return non_finite(value);
+  }
+  std::array<char, 400> buffer{};  // enough for DBL_MAX in fixed notation
+  const auto [end, ec] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, format, precision);
+  return ec == std::errc() ? std::string(buffer.data(), end) : format_number(value);
+}
+
+template <class Integer>
+std::string integer_text(Integer value) {
+  std::array<char, 24> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), ec == std::errc() ? end : buffer.data());
+}
 }  // namespace
 
 std::string format_number(double value) {
@@ -27,23 +45,23 @@ std::string format_number(double value) {
 }
 
 std::string format_fixed(double value, int decimals) {
-  if (!std::isfinite(value)) {
-    return non_finite(value);
+  return to_chars_text(value, std::chars_format::fixed, decimals);
+}
+
+std::string format_rounded(double value, int decimals) {
+  std::string text = format_fixed(value, decimals);
+  if (!std::isfinite(value) || text.find('.') == std::string::npos) {
+    return text;
   }
-  std::array<char, 400> buffer{};  // enough for DBL_MAX in fixed notation
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                       std::chars_format::fixed, decimals);
-  return ec == std::errc() ? std::string(buffer.data(), end) : format_number(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') {
+    text.pop_back();
+  }
+  return text;
 }
 
 std::string format_general(double value, int precision) {
-  if (!std::isfinite(value)) {
-    return non_finite(value);
-  }
-  std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                       std::chars_format::general, precision);
-  return ec == std::errc() ? std::string(buffer.data(), end) : format_number(value);
+  return to_chars_text(value, std::chars_format::general, precision);
 }
 
 std::string format_percent(double fraction, int decimals) {
@@ -57,16 +75,8 @@ std::string format_percent(double fraction, int decimals) {
   return text + "%";
 }
 
-std::string format_integer(std::int64_t value) {
-  std::array<char, 24> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), ec == std::errc() ? end : buffer.data());
-}
+std::string format_integer(std::int64_t value) { return integer_text(value); }
 
-std::string format_integer(std::uint64_t value) {
-  std::array<char, 24> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), ec == std::errc() ? end : buffer.data());
-}
+std::string format_integer(std::uint64_t value) { return integer_text(value); }
 
 }  // namespace perfgate

@@ -1,25 +1,22 @@
-// Reader for Google Benchmark JSON, every released layout (1.4 to 1.9).
+// Reader for Google Benchmark JSON, every released layout (1.4 to 1.9): what Google Benchmark's
+// fields mean.
 //
-// The text is streamed through boost::json::basic_parser (a SAX parser) a piece at a time, after
-// the NaN/Infinity rewriting of json_support; each entry of "benchmarks" is collected as a flat
-// list of fields, checked, and folded into the RunSet at once. No DOM is built, so memory stays
-// close to the size of the model, and every key keeps the line it was found on.
+// The document layer (parse_gbench_sax.hpp) streams the text and hands over each entry of
+// "benchmarks" as a flat list of fields with their lines; each entry is checked and folded into
+// the RunSet at once. finish() then looks at the whole file (aggregates against their rows,
+// names, odd but legal layouts).
 //
 // docs/formats.md ("Google Benchmark input") describes what is read and how.
 #include <perfgate/parse.hpp>
 
 #include "json_support.hpp"
-
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/parse_options.hpp>
+#include "parse_gbench_sax.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <deque>
-#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -34,114 +31,16 @@ namespace perfgate {
 namespace {
 
 using detail::format_number;
-using perfgate::format_general;
 using detail::pointer_append;
-
-// ---------------------------------------------------------------------------------------------
-// Scalar values and fields as the SAX handler collects them.
-
-enum class Kind : std::uint8_t { null, boolean, integer, unsigned_integer, number, string, array, object };
-
-struct Value {
-  Kind kind = Kind::null;
-  bool boolean = false;
-  std::int64_t integer = 0;
-  std::uint64_t unsigned_integer = 0;
-  double number = 0;
-  std::string text;  // for Kind::string
-
-  [[nodiscard]] bool is_number() const {
-    return kind == Kind::integer || kind == Kind::unsigned_integer || kind == Kind::number;
-  }
-  [[nodiscard]] double as_double() const {
-    switch (kind) {
-      case Kind::integer:
-        return static_cast<double>(integer);
-      case Kind::unsigned_integer:
-        return static_cast<double>(unsigned_integer);
-      default:
-        return number;
-    }
-  }
-};
-
-// 2^63: the first double that no std::int64_t holds.
-constexpr double k_int64_end = 9223372036854775808.0;
-
-// A whole number, also when written with an exponent or a zero fraction ("1e3", "2.0"), however
-// large (1e300, 18446744073709551615).
-bool is_whole_number(const Value& value) {
-  return value.kind == Kind::integer || value.kind == Kind::unsigned_integer ||
-         (value.kind == Kind::number && std::isfinite(value.number) &&
-          std::trunc(value.number) == value.number);
-}
-
-// A whole number that a std::int64_t holds; nullopt for anything else. Never casts a value out
-// of range (undefined behaviour).
-std::optional<std::int64_t> integer_of(const Value& value) {
-  switch (value.kind) {
-    case Kind::integer:
-      return value.integer;
-    case Kind::number:
-      if (is_whole_number(value) && value.number >= -k_int64_end && value.number < k_int64_end) {
-        return static_cast<std::int64_t>(value.number);
-      }
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
-}
-
-// For messages: 'string "fast"', 'number -3', 'non-finite number NaN', 'an array'.
-std::string describe(const Value& value) {
-  switch (value.kind) {
-    case Kind::null:
-      return "null";
-    case Kind::boolean:
-      return value.boolean ? "true" : "false";
-    case Kind::integer:
-      return "number " + std::to_string(value.integer);
-    case Kind::unsigned_integer:
-      return "number " + std::to_string(value.unsigned_integer);
-    case Kind::number:
-      return std::isfinite(value.number) ? "number " + format_number(value.number)
-                                         : "non-finite number " + format_number(value.number);
-    case Kind::string:
-      return detail::describe(boost::json::value(boost::json::string_view(value.text)));
-    case Kind::array:
-      return "an array";
-    case Kind::object:
-      return "an object";
-  }
-  return "a value";
-}
-
-struct Field {
-  std::string key;
-  Value value;
-  std::optional<std::size_t> line;
-};
-
-// The fields of one JSON object, reused from object to object to keep allocations down.
-struct FieldList {
-  std::vector<Field> fields;
-  std::size_t size = 0;
-
-  Field& add() {
-    if (size == fields.size()) {
-      fields.emplace_back();
-    }
-    Field& field = fields[size++];
-    field.key.clear();
-    field.value.kind = Kind::null;
-    field.value.text.clear();
-    field.line.reset();
-    return field;
-  }
-  void clear() { size = 0; }
-  [[nodiscard]] const Field* begin() const { return fields.data(); }
-  [[nodiscard]] const Field* end() const { return fields.data() + size; }
-};
+using detail::gbench::describe;
+using detail::gbench::DocumentShape;
+using detail::gbench::Field;
+using detail::gbench::FieldList;
+using detail::gbench::integer_of;
+using detail::gbench::is_whole_number;
+using detail::gbench::Kind;
+using detail::gbench::Value;
+using perfgate::format_general;
 
 // ---------------------------------------------------------------------------------------------
 // What Google Benchmark's own keys mean.
@@ -177,14 +76,29 @@ enum class Key : std::uint8_t {
 constexpr std::size_t k_key_count = static_cast<std::size_t>(Key::count);
 
 constexpr std::array<std::string_view, k_key_count> k_key_names{{
-    "name",          "family_index",  "per_family_instance_index",
-    "run_name",      "run_type",      "repetitions",
-    "repetition_index", "threads",    "aggregate_name",
-    "aggregate_unit", "error_occurred", "error_message",
-    "skipped",       "skip_message",  "iterations",
-    "real_time",     "cpu_time",      "time_unit",
-    "cpu_coefficient", "real_coefficient", "big_o",
-    "rms",           "label",
+    "name",
+    "family_index",
+    "per_family_instance_index",
+    "run_name",
+    "run_type",
+    "repetitions",
+    "repetition_index",
+    "threads",
+    "aggregate_name",
+    "aggregate_unit",
+    "error_occurred",
+    "error_message",
+    "skipped",
+    "skip_message",
+    "iterations",
+    "real_time",
+    "cpu_time",
+    "time_unit",
+    "cpu_coefficient",
+    "real_coefficient",
+    "big_o",
+    "rms",
+    "label",
 }};
 
 // Google Benchmark's keys grouped by length, so a lookup compares at most a few of them.
@@ -236,24 +150,8 @@ std::optional<std::string_view> named_metric_of(std::string_view name) {
 }
 
 bool is_memory_metric(std::string_view name) {
-  return name == "allocs_per_iter" || name == "max_bytes_used" ||
-         name == "total_allocated_bytes" || name == "net_heap_growth";
-}
-
-std::optional<double> time_unit_factor(std::string_view unit) {
-  if (unit == "ns") {
-    return 1.0;
-  }
-  if (unit == "us") {
-    return 1e3;
-  }
-  if (unit == "ms") {
-    return 1e6;
-  }
-  if (unit == "s") {
-    return 1e9;
-  }
-  return std::nullopt;
+  return name == "allocs_per_iter" || name == "max_bytes_used" || name == "total_allocated_bytes" ||
+         name == "net_heap_growth";
 }
 
 // The aggregate suffixes that mark a pre-1.5 aggregate entry ("BM_x_mean") without run_type.
@@ -277,7 +175,8 @@ std::optional<int> threads_from_name(std::string_view name) {
     value = value * 10 + (name[i] - '0');
     ++i;
   }
-  if (i == digits_begin || value < 1 || value >= 1000000000 || (i < name.size() && name[i] != '/')) {
+  if (i == digits_begin || value < 1 || value >= 1000000000 ||
+      (i < name.size() && name[i] != '/')) {
     return std::nullopt;
   }
   return static_cast<int>(value);
@@ -305,15 +204,15 @@ bool series_matches(const MetricSeries& series, const MetricField& metric) {
 
 struct BenchmarkState {
   std::optional<std::size_t> first_line;
-  bool has_rows = false;            // an iteration or aggregate entry was read
-  int threads = 0;                  // of the first entry
-  std::int64_t repetitions = 0;     // 0: not said (pre-1.5.5 writes 0)
-  std::size_t iteration_rows = 0;   // iteration entries read (errored and skipped included)
-  std::size_t last_entry = 0;       // the entry index that last added to this benchmark
+  bool has_rows = false;           // an iteration or aggregate entry was read
+  int threads = 0;                 // of the first entry
+  std::int64_t repetitions = 0;    // 0: not said (pre-1.5.5 writes 0)
+  std::size_t iteration_rows = 0;  // iteration entries read (errored and skipped included)
+  std::size_t last_entry = 0;      // the entry index that last added to this benchmark
   bool has_aggregates = false;
-  bool has_run_name = false;        // written by 1.5 or later: its aggregates can be checked
-  bool all_measured = true;         // no errored or skipped repetition
-  bool cv_is_fraction = false;      // the "cv" aggregate says aggregate_unit "percentage"
+  bool has_run_name = false;    // written by 1.5 or later: its aggregates can be checked
+  bool all_measured = true;     // no errored or skipped repetition
+  bool cv_is_fraction = false;  // the "cv" aggregate says aggregate_unit "percentage"
   bool has_complexity_big_o = false;
   bool has_complexity_rms = false;
   std::optional<std::size_t> big_o_line;
@@ -350,37 +249,116 @@ std::string at_line(std::optional<std::size_t> line) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The reader: SAX events in, RunSet and diagnostics out.
+// One entry of "benchmarks" as it is read.
 
-class GbenchReader {
+enum class EntryKind { iteration, aggregate, complexity };
+
+struct Entry {
+  std::size_t index = 0;                          // in "benchmarks"
+  std::optional<std::size_t> line;                // of its '{'
+  std::array<const Field*, k_key_count> slots{};  // Google Benchmark's own keys (first occurrence)
+  std::vector<MetricField> metrics;               // every other numeric field
+  std::string pointer_text;                       // built only for messages
+
+  // Google Benchmark's own fields, each checked; absent when missing or of the wrong type.
+  std::optional<std::string_view> name;
+  std::optional<std::string_view> run_name;
+  std::optional<std::string_view> run_type;
+  std::optional<std::string_view> aggregate_name;
+  std::optional<std::string_view> aggregate_unit;
+  std::optional<std::int64_t> repetitions;
+  std::optional<std::int64_t> repetition_index;
+  int threads_field = 0;  // 0: no "threads" field (before 1.5)
+  bool errored = false;
+  std::optional<std::string_view> error_message;
+  bool skipped = false;
+  std::optional<std::string_view> skip_message;
+  std::optional<std::string_view> label;
+  std::optional<std::string_view> big_o;
+  std::optional<double> cpu_coefficient;
+  std::optional<double> real_coefficient;
+  std::optional<double> rms;
+  std::optional<std::string_view> time_unit;
+  std::optional<double> factor;  // nanoseconds per time_unit
+
+  // What kind of entry this is, the run it belongs to, and the fields that kind needs.
+  EntryKind kind = EntryKind::iteration;
+  std::string_view base;
+  std::optional<std::int64_t> iterations;
+  std::optional<double> real_time;
+  std::optional<double> cpu_time;
+
+  [[nodiscard]] const Field* slot(Key key) const { return slots[static_cast<std::size_t>(key)]; }
+  [[nodiscard]] bool not_measured() const { return errored || skipped; }
+  const std::string& pointer() {
+    if (pointer_text.empty()) {
+      pointer_text = pointer_append("/benchmarks", index);
+    }
+    return pointer_text;
+  }
+  // Empty for the entry at `entry_index`, keeping the allocation of `metrics`.
+  void reset(std::size_t entry_index, std::optional<std::size_t> entry_line) {
+    std::vector<MetricField> kept = std::move(metrics);
+    kept.clear();
+    *this = Entry{};
+    metrics = std::move(kept);
+    index = entry_index;
+    line = entry_line;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// The reader: entries and the context in, RunSet and diagnostics out.
+
+class GbenchReader final : public detail::gbench::DocumentSink {
  public:
-  GbenchReader(std::string_view text, const std::string& source)
-      : m_text(text), m_source(source) {}
+  GbenchReader(std::string_view text, const std::string& source) : m_text(text), m_source(source) {}
 
   Result<RunSet> read();
 
-  // --- SAX events (called by Handler) ---
-  void on_container_begin(bool is_object);
-  void on_container_end();
-  void on_key_part(std::string_view part, bool complete);
-  void on_string_part(std::string_view part, bool complete);
-  void on_scalar(const Value& value, std::string_view token);
+  void on_entry(const FieldList& fields, std::size_t index,
+                std::optional<std::size_t> line) override;
+  void on_context(const FieldList& context) override;
 
  private:
-  enum class Frame : std::uint8_t { root, context, benchmarks, entry, skip };
+  // The steps of one entry (on_entry).
+  void sort_fields(const FieldList& fields, Entry& entry);
+  void read_identity(Entry& entry);
+  bool classify(Entry& entry);
+  void classify_by_name(Entry& entry);
+  void read_measurements(Entry& entry);
+  void check_run_name(const Entry& entry, BenchmarkState& state);
+  void fold_complexity(Entry& entry, std::size_t index);
+  int threads_of(const Entry& entry);
+  void check_agreement(Entry& entry, std::size_t index, int threads);
+  void check_repetition(Entry& entry, std::size_t index);
+  void check_aggregate_once(Entry& entry, std::size_t index);
+  void fold_identity(const Entry& entry, std::size_t index, int threads);
+  void fold_metrics(const Entry& entry, std::size_t index);
+  MetricSeries& series_for(const Entry& entry, std::size_t index, const MetricField& metric);
 
-  // Positions.
-  std::optional<std::size_t> line_of(const char* position);
-  std::optional<std::size_t> line_of_object_start(const char* first_key);
+  // Fields of the entry; one of the wrong type is an error and reads as absent.
+  std::optional<std::string_view> get_string(Entry& entry, Key key);
+  std::optional<bool> get_bool(Entry& entry, Key key);
+  // A whole number from `minimum` to `maximum`; anything else is an error, never a cast.
+  std::optional<std::int64_t> get_integer(
+      Entry& entry, Key key, std::int64_t minimum,
+      std::int64_t maximum = std::numeric_limits<std::int64_t>::max());
+  std::optional<double> get_number(Entry& entry, Key key);
+  void type_error(Entry& entry, const Field& field, std::string_view expected);
+  void missing(Entry& entry, Key key, std::string_view why);
+  void duplicate_key(Entry& entry, const Field& field, const Field& first);
+  std::string quoted(std::size_t index) const { return "\"" + m_benchmarks[index].name + "\""; }
 
-  // Values arriving at the current place in the document.
-  Value* value_slot();
-  void value_done(const char* position);
+  // The context.
+  bool read_context_field(const Field& field, RunContext& context);
 
-  // Semantic steps.
-  void process_entry();
-  void process_context();
-  void finish();
+  // After the last entry.
+  void finish(const DocumentShape& shape);
+  void note_rows();
+  void check_names();
+  void note_fields();
+
   void error(std::string pointer, std::optional<std::size_t> line, std::string message,
              std::string hint = {});
   void note(Severity severity, std::string pointer, std::string message, std::string hint = {});
@@ -393,33 +371,7 @@ class GbenchReader {
   std::deque<Benchmark> m_benchmarks;
   std::deque<BenchmarkState> m_states;
   std::unordered_map<std::string_view, std::size_t> m_index;  // run name -> m_benchmarks index
-
-  // Parse state.
-  std::vector<Frame> m_frames;
-  std::string m_root_key;
-  std::optional<std::size_t> m_root_key_line;
-  bool m_root_seen = false;
-  std::size_t m_root_line = 1;  // of the first token
-  bool m_root_is_object = false;
-  bool m_has_context = false;
-  bool m_has_benchmarks = false;
-  std::optional<std::size_t> m_benchmarks_line;
-  std::size_t m_entry_count = 0;  // elements of "benchmarks" seen
-  FieldList m_entry;
-  std::optional<std::size_t> m_entry_line;
-  FieldList m_context;
-  std::optional<std::size_t> m_context_line;
-  bool m_key_started = false;
-  bool m_string_started = false;
-  Value* m_string_slot = nullptr;
-  Value m_scratch;
-
-  // Position tracking over the protected piece being parsed.
-  std::string_view m_piece;  // the piece being parsed (into the text or the protector's buffer)
-  std::string m_previous_tail;  // the end of the previous piece, for object starts
-  std::size_t m_piece_line = 1;       // line at the start of m_piece
-  std::vector<std::size_t> m_newlines;  // offsets of the newlines in m_piece
-  std::size_t m_newline_cursor = 0;     // newlines before the last position asked for
+  Entry m_entry;                                              // the entry being read, reused
 
   // Findings for the notes.
   std::size_t m_last_entry_benchmark = std::numeric_limits<std::size_t>::max();
@@ -430,7 +382,6 @@ class GbenchReader {
   std::optional<std::size_t> m_first_thread_mismatch;
   bool m_memory_with_repetitions = false;
   std::vector<std::string> m_context_repeats;
-  std::vector<MetricField> m_metrics;  // of the entry being read, reused
   // Entries whose name is not what Google Benchmark derives from their run_name.
   struct NameMismatch {
     std::size_t entry = 0;
@@ -440,389 +391,7 @@ class GbenchReader {
     std::string claimed;  // the benchmark the name stands for
   };
   std::vector<NameMismatch> m_name_mismatches;
-  // A document that is not an object (a number, an array, ...): held back, because when a syntax
-  // error follows, the "document" was the start of text before the JSON ("[INFO] ...", "2024-..").
-  std::optional<Diagnostic> m_not_an_object;
 };
-
-// ---------------------------------------------------------------------------------------------
-// The basic_parser handler: forwards to the reader.
-
-struct Handler {
-  static constexpr std::size_t max_object_size = std::size_t(-1);
-  static constexpr std::size_t max_array_size = std::size_t(-1);
-  static constexpr std::size_t max_key_size = std::size_t(-1);
-  static constexpr std::size_t max_string_size = std::size_t(-1);
-
-  explicit Handler(GbenchReader* reader) : m_reader(reader) {}
-
-  static std::string_view view(boost::json::string_view s) { return {s.data(), s.size()}; }
-
-  bool on_document_begin(boost::system::error_code& /*ec*/) { return true; }
-  bool on_document_end(boost::system::error_code& /*ec*/) { return true; }
-  bool on_array_begin(boost::system::error_code& /*ec*/) {
-    m_reader->on_container_begin(false);
-    return true;
-  }
-  bool on_array_end(std::size_t /*n*/, boost::system::error_code& /*ec*/) {
-    m_reader->on_container_end();
-    return true;
-  }
-  bool on_object_begin(boost::system::error_code& /*ec*/) {
-    m_reader->on_container_begin(true);
-    return true;
-  }
-  bool on_object_end(std::size_t /*n*/, boost::system::error_code& /*ec*/) {
-    m_reader->on_container_end();
-    return true;
-  }
-  bool on_string_part(boost::json::string_view s, std::size_t /*n*/,
-                      boost::system::error_code& /*ec*/) {
-    m_reader->on_string_part(view(s), false);
-    return true;
-  }
-  bool on_string(boost::json::string_view s, std::size_t /*n*/, boost::system::error_code& /*ec*/) {
-    m_reader->on_string_part(view(s), true);
-    return true;
-  }
-  bool on_key_part(boost::json::string_view s, std::size_t /*n*/,
-                   boost::system::error_code& /*ec*/) {
-    m_reader->on_key_part(view(s), false);
-    return true;
-  }
-  bool on_key(boost::json::string_view s, std::size_t /*n*/, boost::system::error_code& /*ec*/) {
-    m_reader->on_key_part(view(s), true);
-    return true;
-  }
-  // A number cut by the end of a piece arrives in parts; the last part comes with its value.
-  bool on_number_part(boost::json::string_view s, boost::system::error_code& /*ec*/) {
-    m_number.append(s.data(), s.size());
-    return true;
-  }
-  bool on_int64(std::int64_t i, boost::json::string_view s, boost::system::error_code& /*ec*/) {
-    m_number.clear();
-    Value value;
-    value.kind = Kind::integer;
-    value.integer = i;
-    m_reader->on_scalar(value, view(s));
-    return true;
-  }
-  bool on_uint64(std::uint64_t u, boost::json::string_view s, boost::system::error_code& /*ec*/) {
-    m_number.clear();
-    Value value;
-    value.kind = Kind::unsigned_integer;
-    value.unsigned_integer = u;
-    m_reader->on_scalar(value, view(s));
-    return true;
-  }
-  bool on_double(double d, boost::json::string_view s, boost::system::error_code& /*ec*/) {
-    // Boost.JSON 1.81's own conversion is not correctly rounded: convert the text exactly.
-    Value value;
-    value.kind = Kind::number;
-    if (m_number.empty()) {
-      value.number = detail::exact_double(view(s), d);
-    } else {
-      m_number.append(s.data(), s.size());
-      value.number = detail::exact_double(m_number, d);
-      m_number.clear();
-    }
-    m_reader->on_scalar(value, view(s));
-    return true;
-  }
-  bool on_bool(bool b, boost::system::error_code& /*ec*/) {
-    Value value;
-    value.kind = Kind::boolean;
-    value.boolean = b;
-    m_reader->on_scalar(value, {});
-    return true;
-  }
-  bool on_null(boost::system::error_code& /*ec*/) {
-    m_reader->on_scalar(Value{}, {});
-    return true;
-  }
-  bool on_comment_part(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) {
-    return true;
-  }
-  bool on_comment(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) {
-    return true;
-  }
-
- private:
-  GbenchReader* m_reader;
-  std::string m_number;  // the parts of a number read so far
-};
-
-// ---------------------------------------------------------------------------------------------
-// Positions.
-
-std::optional<std::size_t> GbenchReader::line_of(const char* position) {
-  if (position == nullptr) {
-    return std::nullopt;
-  }
-  const char* begin = m_piece.data();
-  const char* end = begin + m_piece.size();
-  if (std::less<const char*>{}(position, begin) || std::less<const char*>{}(end, position)) {
-    return std::nullopt;  // an unescaped copy, not a view into the input
-  }
-  const auto offset = static_cast<std::size_t>(position - begin);
-  // Positions arrive in order, so the cursor only moves forward, except after an object start.
-  if (m_newline_cursor > 0 && m_newlines[m_newline_cursor - 1] >= offset) {
-    m_newline_cursor = static_cast<std::size_t>(
-        std::lower_bound(m_newlines.begin(), m_newlines.end(), offset) - m_newlines.begin());
-  }
-  while (m_newline_cursor < m_newlines.size() && m_newlines[m_newline_cursor] < offset) {
-    ++m_newline_cursor;
-  }
-  return m_piece_line + m_newline_cursor;
-}
-
-// The line of the '{' before an object's first key: only white space can stand between them.
-std::optional<std::size_t> GbenchReader::line_of_object_start(const char* first_key) {
-  const std::optional<std::size_t> key_line = line_of(first_key);
-  if (!key_line) {
-    return std::nullopt;
-  }
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  std::size_t newlines = 0;
-  auto offset = static_cast<std::size_t>(first_key - m_piece.data());
-  offset = offset == 0 ? 0 : offset - 1;  // step over the opening quote
-  while (offset > 0 && is_space(m_piece[offset - 1])) {
-    newlines += m_piece[offset - 1] == '\n' ? 1U : 0U;
-    --offset;
-  }
-  if (offset == 0) {
-    for (auto it = m_previous_tail.rbegin(); it != m_previous_tail.rend() && is_space(*it); ++it) {
-      newlines += *it == '\n' ? 1U : 0U;
-    }
-  }
-  return *key_line >= newlines + 1 ? *key_line - newlines : *key_line;
-}
-
-// ---------------------------------------------------------------------------------------------
-// SAX events.
-
-Value* GbenchReader::value_slot() {
-  if (m_frames.empty()) {
-    return &m_scratch;
-  }
-  switch (m_frames.back()) {
-    case Frame::entry:
-      return m_entry.size > 0 ? &m_entry.fields[m_entry.size - 1].value : &m_scratch;
-    case Frame::context:
-      return m_context.size > 0 ? &m_context.fields[m_context.size - 1].value : &m_scratch;
-    case Frame::root:
-    case Frame::benchmarks:
-      return &m_scratch;
-    case Frame::skip:
-      return nullptr;
-  }
-  return nullptr;
-}
-
-void GbenchReader::on_key_part(std::string_view part, bool complete) {
-  if (m_frames.empty()) {
-    return;
-  }
-  const Frame frame = m_frames.back();
-  if (frame == Frame::skip || frame == Frame::benchmarks) {
-    return;
-  }
-  if (frame == Frame::root) {
-    if (!m_key_started) {
-      m_root_key.clear();
-      m_root_key_line = line_of(part.data());
-    }
-    m_root_key += part;
-  } else {
-    FieldList& list = frame == Frame::entry ? m_entry : m_context;
-    if (!m_key_started) {
-      if (frame == Frame::entry && list.size == 0) {
-        m_entry_line = line_of_object_start(part.data());
-      }
-      Field& field = list.add();
-      field.line = line_of(part.data());
-    }
-    list.fields[list.size - 1].key += part;
-  }
-  m_key_started = !complete;
-}
-
-void GbenchReader::on_string_part(std::string_view part, bool complete) {
-  if (!m_string_started) {
-    m_string_slot = value_slot();
-    if (m_string_slot != nullptr) {
-      m_string_slot->kind = Kind::string;
-      m_string_slot->text.clear();
-    }
-    m_string_started = true;
-  }
-  if (m_string_slot != nullptr) {
-    m_string_slot->text += part;
-  }
-  if (!complete) {
-    return;
-  }
-  m_string_started = false;
-  if (m_string_slot == nullptr) {
-    return;
-  }
-  if (const auto non_finite = detail::non_finite_sentinel_value(m_string_slot->text)) {
-    m_string_slot->kind = Kind::number;
-    m_string_slot->number = *non_finite;
-    m_string_slot->text.clear();
-  }
-  m_string_slot = nullptr;
-  value_done(part.data());
-}
-
-void GbenchReader::on_scalar(const Value& value, std::string_view token) {
-  Value* slot = value_slot();
-  if (slot == nullptr) {
-    return;
-  }
-  slot->kind = value.kind;
-  slot->boolean = value.boolean;
-  slot->integer = value.integer;
-  slot->unsigned_integer = value.unsigned_integer;
-  slot->number = value.number;
-  value_done(token.empty() ? nullptr : token.data());
-}
-
-// A scalar has arrived where `value_slot()` pointed; `position` is where it starts, if known.
-void GbenchReader::value_done(const char* position) {
-  if (m_frames.empty()) {
-    const std::optional<std::size_t> line = line_of(position);
-    m_root_seen = true;
-    m_not_an_object = Diagnostic{
-        Severity::error, m_source, line ? line : m_root_line, "",
-        "expected a JSON object at the top level, got " + describe(m_scratch),
-        "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\""};
-    return;
-  }
-  switch (m_frames.back()) {
-    case Frame::root:
-      if (m_root_key == "benchmarks") {
-        error("/benchmarks", m_root_key_line, "expected an array, got " + describe(m_scratch));
-        m_has_benchmarks = true;
-      } else if (m_root_key == "context") {
-        error("/context", m_root_key_line, "expected an object, got " + describe(m_scratch));
-        m_has_context = true;
-      }
-      return;
-    case Frame::benchmarks: {
-      const std::size_t index = m_entry_count++;
-      error(pointer_append("/benchmarks", index), line_of(position),
-            "expected an object (one benchmark result), got " + describe(m_scratch));
-      return;
-    }
-    case Frame::entry:
-    case Frame::context:
-    case Frame::skip:
-      return;
-  }
-}
-
-void GbenchReader::on_container_begin(bool is_object) {
-  if (m_frames.empty()) {
-    if (!m_root_seen && is_object) {
-      m_root_seen = true;
-      m_root_is_object = true;
-      m_frames.push_back(Frame::root);
-      return;
-    }
-    m_root_seen = true;
-    m_not_an_object = Diagnostic{
-        Severity::error, m_source, m_root_line, "",
-        std::string("expected a JSON object at the top level, got ") +
-            (is_object ? "an object" : "an array"),
-        "Google Benchmark's JSON output is an object with \"context\" and \"benchmarks\""};
-    m_frames.push_back(Frame::skip);
-    return;
-  }
-  switch (m_frames.back()) {
-    case Frame::root: {
-      const auto type_error = [&](std::string_view pointer, std::string_view expected) {
-        error(std::string(pointer), m_root_key_line,
-              "expected " + std::string(expected) + ", got " +
-                  (is_object ? "an object" : "an array"));
-      };
-      if (m_root_key == "benchmarks") {
-        if (m_has_benchmarks) {
-          error("/benchmarks", m_root_key_line, "duplicate key \"benchmarks\"",
-                "a results file holds one \"benchmarks\" array: were two outputs merged?");
-          m_frames.push_back(Frame::skip);
-          return;
-        }
-        m_has_benchmarks = true;
-        m_benchmarks_line = m_root_key_line;
-        if (is_object) {
-          type_error("/benchmarks", "an array");
-          m_frames.push_back(Frame::skip);
-          return;
-        }
-        m_frames.push_back(Frame::benchmarks);
-        return;
-      }
-      if (m_root_key == "context") {
-        if (m_has_context) {
-          error("/context", m_root_key_line, "duplicate key \"context\"",
-                "a results file holds one \"context\" object: were two outputs merged?");
-          m_frames.push_back(Frame::skip);
-          return;
-        }
-        m_has_context = true;
-        m_context_line = m_root_key_line;
-        if (!is_object) {
-          type_error("/context", "an object");
-          m_frames.push_back(Frame::skip);
-          return;
-        }
-        m_context.clear();
-        m_frames.push_back(Frame::context);
-        return;
-      }
-      m_frames.push_back(Frame::skip);
-      return;
-    }
-    case Frame::benchmarks:
-      if (is_object) {
-        m_entry.clear();
-        m_entry_line.reset();
-        m_frames.push_back(Frame::entry);
-        return;
-      }
-      error(pointer_append("/benchmarks", m_entry_count++), std::nullopt,
-            "expected an object (one benchmark result), got an array");
-      m_frames.push_back(Frame::skip);
-      return;
-    case Frame::entry:
-    case Frame::context: {
-      Value* slot = value_slot();
-      if (slot != nullptr) {
-        slot->kind = is_object ? Kind::object : Kind::array;
-      }
-      m_frames.push_back(Frame::skip);
-      return;
-    }
-    case Frame::skip:
-      m_frames.push_back(Frame::skip);
-      return;
-  }
-}
-
-void GbenchReader::on_container_end() {
-  if (m_frames.empty()) {
-    return;
-  }
-  const Frame frame = m_frames.back();
-  m_frames.pop_back();
-  if (frame == Frame::entry) {
-    process_entry();
-    ++m_entry_count;
-  } else if (frame == Frame::context) {
-    process_context();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Diagnostics.
@@ -855,41 +424,134 @@ std::size_t GbenchReader::benchmark_for(std::string_view run_name,
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fields of an entry.
+
+void GbenchReader::type_error(Entry& entry, const Field& field, std::string_view expected) {
+  error(pointer_append(entry.pointer(), field.key), field.line,
+        "expected " + std::string(expected) + ", got " + describe(field.value));
+}
+
+void GbenchReader::missing(Entry& entry, Key key, std::string_view why) {
+  error(entry.pointer(), entry.line,
+        "missing \"" + std::string(k_key_names[static_cast<std::size_t>(key)]) + "\"" +
+            std::string(why));
+}
+
+void GbenchReader::duplicate_key(Entry& entry, const Field& field, const Field& first) {
+  error(pointer_append(entry.pointer(), field.key), field.line,
+        "duplicate key \"" + field.key + "\"" +
+            (first.line ? " (first on line " + format_integer(*first.line) + ")" : std::string()),
+        "an entry names each field once: was the file edited or merged by hand?");
+}
+
+std::optional<std::string_view> GbenchReader::get_string(Entry& entry, Key key) {
+  const Field* field = entry.slot(key);
+  if (field == nullptr) {
+    return std::nullopt;
+  }
+  if (field->value.kind != Kind::string) {
+    type_error(entry, *field, "a string");
+    return std::nullopt;
+  }
+  return std::string_view(field->value.text);
+}
+
+std::optional<bool> GbenchReader::get_bool(Entry& entry, Key key) {
+  const Field* field = entry.slot(key);
+  if (field == nullptr) {
+    return std::nullopt;
+  }
+  if (field->value.kind != Kind::boolean) {
+    type_error(entry, *field, "true or false");
+    return std::nullopt;
+  }
+  return field->value.boolean;
+}
+
+std::optional<std::int64_t> GbenchReader::get_integer(Entry& entry, Key key, std::int64_t minimum,
+                                                      std::int64_t maximum) {
+  const Field* field = entry.slot(key);
+  if (field == nullptr) {
+    return std::nullopt;
+  }
+  const Value& value = field->value;
+  const bool below = (value.kind == Kind::integer && value.integer < minimum) ||
+                     (value.kind == Kind::number && value.number < static_cast<double>(minimum));
+  if (!is_whole_number(value) || below) {
+    type_error(entry, *field, minimum > 0 ? "a positive integer" : "a non-negative integer");
+    return std::nullopt;
+  }
+  const std::optional<std::int64_t> integer = integer_of(value);
+  if (!integer || *integer > maximum) {
+    type_error(entry, *field,
+               "an integer from " + format_integer(minimum) + " to " + format_integer(maximum));
+    return std::nullopt;
+  }
+  return integer;
+}
+
+std::optional<double> GbenchReader::get_number(Entry& entry, Key key) {
+  const Field* field = entry.slot(key);
+  if (field == nullptr) {
+    return std::nullopt;
+  }
+  if (!field->value.is_number()) {
+    type_error(entry, *field, "a number");
+    return std::nullopt;
+  }
+  return field->value.as_double();
+}
+
+// ---------------------------------------------------------------------------------------------
 // One entry of "benchmarks".
 
-void GbenchReader::process_entry() {
-  const std::size_t entry_index = m_entry_count;
-  std::string pointer_text;  // built only for messages
-  const auto pointer = [&]() -> const std::string& {
-    if (pointer_text.empty()) {
-      pointer_text = pointer_append("/benchmarks", entry_index);
-    }
-    return pointer_text;
-  };
-  const std::optional<std::size_t> entry_line = m_entry_line;
+void GbenchReader::on_entry(const FieldList& fields, std::size_t index,
+                            std::optional<std::size_t> line) {
+  Entry& entry = m_entry;
+  entry.reset(index, line);
   const std::size_t errors_before = m_diagnostics.error_count();
+  sort_fields(fields, entry);
+  read_identity(entry);
+  if (!entry.name) {
+    return;  // nothing can be said about an entry without a name
+  }
+  if (!classify(entry)) {
+    return;
+  }
+  read_measurements(entry);
+  if (m_diagnostics.error_count() != errors_before) {
+    return;  // a broken entry adds nothing to the model
+  }
 
-  // Sort out the keys: Google Benchmark's own (first occurrence), metrics, ignored fields.
-  std::array<const Field*, k_key_count> slots{};
-  std::vector<MetricField>& metrics = m_metrics;
-  metrics.clear();
-  const auto duplicate = [&](const Field& field, const Field& first) {
-    error(pointer_append(pointer(), field.key), field.line,
-          "duplicate key \"" + field.key + "\"" +
-              (first.line ? " (first on line " + std::to_string(*first.line) + ")" : std::string()),
-          "an entry names each field once: was the file edited or merged by hand?");
-  };
-  for (std::size_t i = 0; i < m_entry.size; ++i) {
-    const Field& field = m_entry.fields[i];
+  // Fold the entry into its benchmark.
+  const std::size_t benchmark = benchmark_for(entry.base, entry.line);
+  check_run_name(entry, m_states[benchmark]);
+  if (entry.kind == EntryKind::complexity) {
+    fold_complexity(entry, benchmark);
+    return;
+  }
+  const int threads = threads_of(entry);
+  check_agreement(entry, benchmark, threads);
+  if (m_diagnostics.error_count() != errors_before) {
+    return;
+  }
+  fold_identity(entry, benchmark, threads);
+  fold_metrics(entry, benchmark);
+}
+
+// Sort out the keys: Google Benchmark's own (first occurrence), metrics, ignored fields.
+void GbenchReader::sort_fields(const FieldList& fields, Entry& entry) {
+  std::vector<MetricField>& metrics = entry.metrics;
+  for (const Field& field : fields) {
     std::optional<std::string_view> named;
     if (const std::optional<Key> key = key_of(field.key)) {
-      const Field*& first = slots[static_cast<std::size_t>(*key)];
+      const Field*& first = entry.slots[static_cast<std::size_t>(*key)];
       if (first == nullptr) {
         first = &field;
         continue;
       }
       if (*key >= Key::label || !field.value.is_number()) {
-        duplicate(field, *first);
+        duplicate_key(entry, field, *first);
         continue;
       }
       // Google Benchmark writes its own keys before the user counters: a repeat is a user
@@ -905,8 +567,7 @@ void GbenchReader::process_entry() {
     if (named && !field.value.is_number()) {
       // Google Benchmark's own rate and memory fields are numbers; anything else would read as
       // 0 ("max_bytes_used improved by 100%").
-      error(pointer_append(pointer(), field.key), field.line,
-            "expected a number, got " + describe(field.value));
+      type_error(entry, field, "a number");
       continue;
     }
     if (!named && !field.value.is_number()) {
@@ -920,480 +581,439 @@ void GbenchReader::process_entry() {
       return m.field->key == field.key;
     });
     if (earlier != metrics.end()) {
-      duplicate(field, *earlier->field);
+      duplicate_key(entry, field, *earlier->field);
       continue;
     }
     metrics.push_back({&field, named ? *named : std::string_view(field.key), !named});
   }
+}
 
-  const auto slot = [&](Key key) { return slots[static_cast<std::size_t>(key)]; };
-  const auto field_pointer = [&](const Field& field) {
-    return pointer_append(pointer(), field.key);
-  };
-  const auto type_error = [&](const Field& field, std::string_view expected) {
-    error(field_pointer(field), field.line,
-          "expected " + std::string(expected) + ", got " + describe(field.value));
-  };
-  const auto missing = [&](Key key, std::string_view why) {
-    error(pointer(), entry_line,
-          "missing \"" + std::string(k_key_names[static_cast<std::size_t>(key)]) + "\"" +
-              std::string(why));
-  };
-  const auto get_string = [&](Key key) -> std::optional<std::string_view> {
-    const Field* field = slot(key);
-    if (field == nullptr) {
-      return std::nullopt;
-    }
-    if (field->value.kind != Kind::string) {
-      type_error(*field, "a string");
-      return std::nullopt;
-    }
-    return std::string_view(field->value.text);
-  };
-  const auto get_bool = [&](Key key) -> std::optional<bool> {
-    const Field* field = slot(key);
-    if (field == nullptr) {
-      return std::nullopt;
-    }
-    if (field->value.kind != Kind::boolean) {
-      type_error(*field, "true or false");
-      return std::nullopt;
-    }
-    return field->value.boolean;
-  };
-  // A whole number from `minimum` to `maximum`; anything else is an error, never a cast.
-  const auto get_integer = [&](Key key, std::int64_t minimum,
-                               std::int64_t maximum = std::numeric_limits<std::int64_t>::max())
-      -> std::optional<std::int64_t> {
-    const Field* field = slot(key);
-    if (field == nullptr) {
-      return std::nullopt;
-    }
-    const Value& value = field->value;
-    const bool below = (value.kind == Kind::integer && value.integer < minimum) ||
-                       (value.kind == Kind::number && value.number < static_cast<double>(minimum));
-    if (!is_whole_number(value) || below) {
-      type_error(*field, minimum > 0 ? "a positive integer" : "a non-negative integer");
-      return std::nullopt;
-    }
-    const std::optional<std::int64_t> integer = integer_of(value);
-    if (!integer || *integer > maximum) {
-      type_error(*field, "an integer from " + std::to_string(minimum) + " to " +
-                             std::to_string(maximum));
-      return std::nullopt;
-    }
-    return integer;
-  };
-  const auto get_number = [&](Key key) -> std::optional<double> {
-    const Field* field = slot(key);
-    if (field == nullptr) {
-      return std::nullopt;
-    }
-    if (!field->value.is_number()) {
-      type_error(*field, "a number");
-      return std::nullopt;
-    }
-    return field->value.as_double();
-  };
+// Identity: every field Google Benchmark writes on every kind of entry, each checked.
+void GbenchReader::read_identity(Entry& entry) {
+  entry.name = get_string(entry, Key::name);
+  if (entry.slot(Key::name) == nullptr) {
+    missing(entry, Key::name, "");
+  }
+  if (entry.name && entry.name->empty()) {
+    type_error(entry, *entry.slot(Key::name), "a non-empty string");
+    entry.name.reset();
+  }
+  entry.run_name = get_string(entry, Key::run_name);
+  if (entry.run_name && entry.run_name->empty()) {
+    type_error(entry, *entry.slot(Key::run_name), "a non-empty string");
+    entry.run_name.reset();
+  }
+  entry.run_type = get_string(entry, Key::run_type);
+  if (entry.run_type && *entry.run_type != "iteration" && *entry.run_type != "aggregate") {
+    type_error(entry, *entry.slot(Key::run_type), "\"iteration\" or \"aggregate\"");
+  }
+  entry.aggregate_name = get_string(entry, Key::aggregate_name);
+  entry.aggregate_unit = get_string(entry, Key::aggregate_unit);
+  if (entry.aggregate_unit && *entry.aggregate_unit != "time" &&
+      *entry.aggregate_unit != "percentage") {
+    type_error(entry, *entry.slot(Key::aggregate_unit), "\"time\" or \"percentage\"");
+  }
+  (void)get_integer(entry, Key::family_index, 0);
+  (void)get_integer(entry, Key::per_family_instance_index, 0);
+  entry.repetitions = get_integer(entry, Key::repetitions, 0, k_max_repetitions);
+  entry.repetition_index = get_integer(entry, Key::repetition_index, 0, k_max_repetitions - 1);
+  if (const auto value = get_integer(entry, Key::threads, 1, k_max_threads)) {
+    entry.threads_field = static_cast<int>(*value);
+  }
+  entry.errored = get_bool(entry, Key::error_occurred).value_or(false);
+  entry.error_message = get_string(entry, Key::error_message);
+  entry.skipped = get_bool(entry, Key::skipped).value_or(false);
+  entry.skip_message = get_string(entry, Key::skip_message);
+  entry.label = get_string(entry, Key::label);
+  entry.big_o = get_string(entry, Key::big_o);
+  entry.cpu_coefficient = get_number(entry, Key::cpu_coefficient);
+  entry.real_coefficient = get_number(entry, Key::real_coefficient);
+  entry.rms = get_number(entry, Key::rms);
 
-  // Identity.
-  std::optional<std::string_view> name = get_string(Key::name);
-  if (slot(Key::name) == nullptr) {
-    missing(Key::name, "");
-  }
-  if (name && name->empty()) {
-    type_error(*slot(Key::name), "a non-empty string");
-    name.reset();
-  }
-  std::optional<std::string_view> run_name = get_string(Key::run_name);
-  if (run_name && run_name->empty()) {
-    type_error(*slot(Key::run_name), "a non-empty string");
-    run_name.reset();
-  }
-  const std::optional<std::string_view> run_type = get_string(Key::run_type);
-  if (run_type && *run_type != "iteration" && *run_type != "aggregate") {
-    type_error(*slot(Key::run_type), "\"iteration\" or \"aggregate\"");
-  }
-  std::optional<std::string_view> aggregate_name = get_string(Key::aggregate_name);
-  const std::optional<std::string_view> aggregate_unit = get_string(Key::aggregate_unit);
-  if (aggregate_unit && *aggregate_unit != "time" && *aggregate_unit != "percentage") {
-    type_error(*slot(Key::aggregate_unit), "\"time\" or \"percentage\"");
-  }
-  (void)get_integer(Key::family_index, 0);
-  (void)get_integer(Key::per_family_instance_index, 0);
-  const std::optional<std::int64_t> repetitions =
-      get_integer(Key::repetitions, 0, k_max_repetitions);
-  const std::optional<std::int64_t> repetition_index =
-      get_integer(Key::repetition_index, 0, k_max_repetitions - 1);
-  int threads_field = 0;  // 0: no "threads" field (before 1.5)
-  if (const auto value = get_integer(Key::threads, 1, k_max_threads)) {
-    threads_field = static_cast<int>(*value);
-  }
-  const bool errored = get_bool(Key::error_occurred).value_or(false);
-  const std::optional<std::string_view> error_message = get_string(Key::error_message);
-  const bool skipped = get_bool(Key::skipped).value_or(false);
-  const std::optional<std::string_view> skip_message = get_string(Key::skip_message);
-  const std::optional<std::string_view> label = get_string(Key::label);
-  const std::optional<std::string_view> big_o = get_string(Key::big_o);
-  const std::optional<double> cpu_coefficient = get_number(Key::cpu_coefficient);
-  const std::optional<double> real_coefficient = get_number(Key::real_coefficient);
-  const std::optional<double> rms = get_number(Key::rms);
-
-  std::optional<std::string_view> time_unit = get_string(Key::time_unit);
-  std::optional<double> factor;
-  if (time_unit) {
-    factor = time_unit_factor(*time_unit);
-    if (!factor) {
-      error(field_pointer(*slot(Key::time_unit)), slot(Key::time_unit)->line,
-            "expected a time unit (\"ns\", \"us\", \"ms\" or \"s\"), got " +
-                describe(slot(Key::time_unit)->value));
-      time_unit.reset();
+  entry.time_unit = get_string(entry, Key::time_unit);
+  if (entry.time_unit) {
+    entry.factor = time_unit_factor(*entry.time_unit);
+    if (!entry.factor) {
+      type_error(entry, *entry.slot(Key::time_unit), "a time unit (" + time_unit_list("\"") + ")");
+      entry.time_unit.reset();
     }
   }
+}
 
-  if (!name) {
-    return;  // nothing can be said about an entry without a name
-  }
-
-  // What kind of entry this is and which benchmark it belongs to.
-  enum class EntryKind { iteration, aggregate, complexity };
-  EntryKind kind = EntryKind::iteration;
-  std::string_view base = run_name.value_or(*name);
-  const bool is_complexity = slot(Key::big_o) != nullptr || slot(Key::rms) != nullptr ||
-                             slot(Key::cpu_coefficient) != nullptr ||
-                             (aggregate_name && (*aggregate_name == "BigO" || *aggregate_name == "RMS"));
+// What kind of entry this is and which benchmark it belongs to; false when it cannot be told.
+bool GbenchReader::classify(Entry& entry) {
+  const std::string_view name = *entry.name;
+  entry.base = entry.run_name.value_or(name);
+  const bool is_complexity =
+      entry.slot(Key::big_o) != nullptr || entry.slot(Key::rms) != nullptr ||
+      entry.slot(Key::cpu_coefficient) != nullptr ||
+      (entry.aggregate_name && (*entry.aggregate_name == "BigO" || *entry.aggregate_name == "RMS"));
   if (is_complexity) {
-    kind = EntryKind::complexity;
-    if (!run_name) {
+    entry.kind = EntryKind::complexity;
+    if (!entry.run_name) {
       // Before 1.5: "<family>_BigO" and "<family>_RMS".
       for (const std::string_view suffix : {std::string_view("_BigO"), std::string_view("_RMS")}) {
-        if (ends_with(*name, suffix) && name->size() > suffix.size()) {
-          base = name->substr(0, name->size() - suffix.size());
+        if (ends_with(name, suffix) && name.size() > suffix.size()) {
+          entry.base = name.substr(0, name.size() - suffix.size());
         }
       }
     }
-  } else if (run_type) {
-    kind = *run_type == "aggregate" ? EntryKind::aggregate : EntryKind::iteration;
-    if (kind == EntryKind::aggregate && !aggregate_name) {
-      missing(Key::aggregate_name, " (an aggregate entry names its statistic)");
+  } else if (entry.run_type) {
+    entry.kind = *entry.run_type == "aggregate" ? EntryKind::aggregate : EntryKind::iteration;
+    if (entry.kind == EntryKind::aggregate && !entry.aggregate_name) {
+      missing(entry, Key::aggregate_name, " (an aggregate entry names its statistic)");
+      return false;
+    }
+  } else if (!entry.run_name) {
+    classify_by_name(entry);
+  }
+  return true;
+}
+
+// Before 1.5 aggregates are only recognisable by name: "<run>_<statistic>". A custom statistic is
+// recognised when it follows the repetitions of its run; the built-in ones also when the
+// repetitions are absent (--benchmark_report_aggregates_only).
+void GbenchReader::classify_by_name(Entry& entry) {
+  const std::string_view name = *entry.name;
+  if (m_last_entry_benchmark < m_benchmarks.size()) {
+    const std::string& last = m_benchmarks[m_last_entry_benchmark].name;
+    const BenchmarkState& last_state = m_states[m_last_entry_benchmark];
+    if (name.size() > last.size() + 1 && name.substr(0, last.size()) == last &&
+        name[last.size()] == '_' && (last_state.iteration_rows >= 2 || last_state.has_aggregates)) {
+      entry.kind = EntryKind::aggregate;
+      entry.base = name.substr(0, last.size());
+      entry.aggregate_name = name.substr(last.size() + 1);
       return;
     }
-  } else if (!run_name) {
-    // Before 1.5 aggregates are only recognisable by name: "<run>_<statistic>". A custom
-    // statistic is recognised when it follows the repetitions of its run; the built-in ones also
-    // when the repetitions are absent (--benchmark_report_aggregates_only).
-    if (m_last_entry_benchmark < m_benchmarks.size()) {
-      const std::string& last = m_benchmarks[m_last_entry_benchmark].name;
-      const BenchmarkState& last_state = m_states[m_last_entry_benchmark];
-      if (name->size() > last.size() + 1 && name->substr(0, last.size()) == last &&
-          (*name)[last.size()] == '_' &&
-          (last_state.iteration_rows >= 2 || last_state.has_aggregates)) {
-        kind = EntryKind::aggregate;
-        base = name->substr(0, last.size());
-        aggregate_name = name->substr(last.size() + 1);
-      }
-    }
-    if (kind == EntryKind::iteration) {
-      const std::size_t underscore = name->rfind('_');
-      if (underscore != std::string_view::npos && underscore > 0) {
-        const std::string_view statistic = name->substr(underscore + 1);
-        if (std::find(k_legacy_statistics.begin(), k_legacy_statistics.end(), statistic) !=
-            k_legacy_statistics.end()) {
-          kind = EntryKind::aggregate;
-          base = name->substr(0, underscore);
-          aggregate_name = statistic;
-        }
-      }
+  }
+  const std::size_t underscore = name.rfind('_');
+  if (underscore != std::string_view::npos && underscore > 0) {
+    const std::string_view statistic = name.substr(underscore + 1);
+    if (std::find(k_legacy_statistics.begin(), k_legacy_statistics.end(), statistic) !=
+        k_legacy_statistics.end()) {
+      entry.kind = EntryKind::aggregate;
+      entry.base = name.substr(0, underscore);
+      entry.aggregate_name = statistic;
     }
   }
+}
 
-  // The fields each kind of entry needs.
-  const bool not_measured = errored || skipped;
-  std::optional<std::int64_t> iterations;
-  std::optional<double> real_time;
-  std::optional<double> cpu_time;
-  if (kind != EntryKind::complexity) {
-    iterations = get_integer(Key::iterations, not_measured || kind == EntryKind::aggregate ? 0 : 1);
-    real_time = get_number(Key::real_time);
-    cpu_time = get_number(Key::cpu_time);
-    if (!not_measured) {
-      if (slot(Key::time_unit) == nullptr) {
-        missing(Key::time_unit, " (the unit of real_time and cpu_time)");
-      }
-      if (slot(Key::real_time) == nullptr) {
-        missing(Key::real_time, "");
-      }
-      if (slot(Key::cpu_time) == nullptr) {
-        missing(Key::cpu_time, "");
-      }
-      if (kind == EntryKind::iteration && slot(Key::iterations) == nullptr) {
-        missing(Key::iterations, "");
-      }
-    }
-    if (kind == EntryKind::iteration && !not_measured) {
-      for (const Key key : {Key::real_time, Key::cpu_time}) {
-        const std::optional<double>& value = key == Key::real_time ? real_time : cpu_time;
-        if (value && (!std::isfinite(*value) || *value < 0)) {
-          const Field& field = *slot(key);
-          error(field_pointer(field), field.line,
-                "expected a non-negative finite time, got " + describe(field.value),
-                "times are always gated; a run that failed should say so with error_occurred");
-        }
-      }
-    }
-  } else {
+// The fields each kind of entry needs.
+void GbenchReader::read_measurements(Entry& entry) {
+  if (entry.kind == EntryKind::complexity) {
     // Not used for a complexity entry, but a number all the same when present.
-    (void)get_integer(Key::iterations, 0);
-    (void)get_number(Key::real_time);
-    (void)get_number(Key::cpu_time);
-    if (slot(Key::big_o) != nullptr && slot(Key::time_unit) == nullptr) {
-      missing(Key::time_unit, " (the unit of the complexity coefficients)");
+    (void)get_integer(entry, Key::iterations, 0);
+    (void)get_number(entry, Key::real_time);
+    (void)get_number(entry, Key::cpu_time);
+    if (entry.slot(Key::big_o) != nullptr && entry.slot(Key::time_unit) == nullptr) {
+      missing(entry, Key::time_unit, " (the unit of the complexity coefficients)");
     }
-  }
-
-  if (m_diagnostics.error_count() != errors_before) {
-    return;  // a broken entry adds nothing to the model
-  }
-
-  // Fold the entry into its benchmark.
-  const std::size_t index = benchmark_for(base, entry_line);
-  Benchmark& benchmark = m_benchmarks[index];
-  BenchmarkState& state = m_states[index];
-  const auto quoted = [&] { return "\"" + benchmark.name + "\""; };
-
-  // Google Benchmark (1.5 on) writes the name as the run_name, plus "_<aggregate_name>" for an
-  // aggregate, BigO and RMS included. Anything else is kept for finish() to judge.
-  if (run_name) {
-    state.has_run_name = true;
-    std::string_view statistic;
-    if (kind != EntryKind::iteration) {
-      statistic = aggregate_name ? *aggregate_name
-                  : slot(Key::rms) != nullptr ? std::string_view("RMS")
-                  : kind == EntryKind::complexity ? std::string_view("BigO")
-                                                  : std::string_view();
-    }
-    const bool suffixed = !statistic.empty();
-    const bool as_written =
-        suffixed ? name->size() == run_name->size() + 1 + statistic.size() &&
-                       name->substr(0, run_name->size()) == *run_name &&
-                       (*name)[run_name->size()] == '_' && ends_with(*name, statistic)
-                 : *name == *run_name;
-    if (!as_written) {
-      std::string_view claimed = *name;
-      if (suffixed && claimed.size() > statistic.size() + 1 && ends_with(claimed, statistic) &&
-          claimed[claimed.size() - statistic.size() - 1] == '_') {
-        claimed.remove_suffix(statistic.size() + 1);
-      }
-      m_name_mismatches.push_back({entry_index, entry_line, std::string(*name),
-                                   std::string(*run_name), std::string(claimed)});
-    }
-  }
-
-  if (kind == EntryKind::complexity) {
-    if (!benchmark.complexity) {
-      benchmark.complexity.emplace();
-    }
-    Complexity& complexity = *benchmark.complexity;
-    const bool is_rms = slot(Key::rms) != nullptr || (aggregate_name && *aggregate_name == "RMS");
-    bool& seen = is_rms ? state.has_complexity_rms : state.has_complexity_big_o;
-    std::optional<std::size_t>& seen_line = is_rms ? state.rms_line : state.big_o_line;
-    if (seen) {
-      error(pointer(), entry_line,
-            std::string(is_rms ? "RMS" : "BigO") + " of " + quoted() + " appears twice" +
-                (seen_line ? " (first on line " + std::to_string(*seen_line) + ")" : ""),
-            "were two result files concatenated?");
-      return;
-    }
-    seen = true;
-    seen_line = entry_line;
-    if (big_o) {
-      complexity.big_o = std::string(*big_o);
-    }
-    const double unit = factor.value_or(1.0);
-    if (cpu_coefficient) {
-      complexity.cpu_coefficient = *cpu_coefficient * unit;
-    }
-    if (real_coefficient) {
-      complexity.real_coefficient = *real_coefficient * unit;
-    }
-    if (rms) {
-      complexity.rms = *rms;
-    }
-    if (benchmark.time_unit.empty() && time_unit) {
-      benchmark.time_unit = std::string(*time_unit);
-    }
-    if (benchmark.label.empty() && label) {
-      benchmark.label = std::string(*label);
-    }
-    m_last_entry_benchmark = index;
-    state.last_entry = entry_index;
     return;
   }
+  const bool not_measured = entry.not_measured();
+  entry.iterations = get_integer(entry, Key::iterations,
+                                 not_measured || entry.kind == EntryKind::aggregate ? 0 : 1);
+  entry.real_time = get_number(entry, Key::real_time);
+  entry.cpu_time = get_number(entry, Key::cpu_time);
+  if (not_measured) {
+    return;
+  }
+  if (entry.slot(Key::time_unit) == nullptr) {
+    missing(entry, Key::time_unit, " (the unit of real_time and cpu_time)");
+  }
+  if (entry.slot(Key::real_time) == nullptr) {
+    missing(entry, Key::real_time, "");
+  }
+  if (entry.slot(Key::cpu_time) == nullptr) {
+    missing(entry, Key::cpu_time, "");
+  }
+  if (entry.kind != EntryKind::iteration) {
+    return;
+  }
+  if (entry.slot(Key::iterations) == nullptr) {
+    missing(entry, Key::iterations, "");
+  }
+  for (const Key key : {Key::real_time, Key::cpu_time}) {
+    const std::optional<double>& value = key == Key::real_time ? entry.real_time : entry.cpu_time;
+    if (value && (!std::isfinite(*value) || *value < 0)) {
+      const Field& field = *entry.slot(key);
+      error(pointer_append(entry.pointer(), field.key), field.line,
+            "expected a non-negative finite time, got " + describe(field.value),
+            "times are always gated; a run that failed should say so with error_occurred");
+    }
+  }
+}
 
-  // Threads: the field, or before 1.5 the "/threads:N" part of the name.
-  const std::optional<int> threads_in_name = threads_from_name(base);
-  const int threads = threads_field > 0 ? threads_field : threads_in_name.value_or(1);
-  if (threads_field > 0 && threads_in_name && *threads_in_name != threads) {
+// Google Benchmark (1.5 on) writes the name as the run_name, plus "_<aggregate_name>" for an
+// aggregate, BigO and RMS included. Anything else is kept for finish() to judge.
+void GbenchReader::check_run_name(const Entry& entry, BenchmarkState& state) {
+  if (!entry.run_name) {
+    return;
+  }
+  state.has_run_name = true;
+  const std::string_view name = *entry.name;
+  const std::string_view run_name = *entry.run_name;
+  std::string_view statistic;
+  if (entry.kind != EntryKind::iteration) {
+    statistic = entry.aggregate_name                  ? *entry.aggregate_name
+                : entry.slot(Key::rms) != nullptr     ? std::string_view("RMS")
+                : entry.kind == EntryKind::complexity ? std::string_view("BigO")
+                                                      : std::string_view();
+  }
+  const bool suffixed = !statistic.empty();
+  const bool as_written = suffixed ? name.size() == run_name.size() + 1 + statistic.size() &&
+                                         name.substr(0, run_name.size()) == run_name &&
+                                         name[run_name.size()] == '_' && ends_with(name, statistic)
+                                   : name == run_name;
+  if (as_written) {
+    return;
+  }
+  std::string_view claimed = name;
+  if (suffixed && claimed.size() > statistic.size() + 1 && ends_with(claimed, statistic) &&
+      claimed[claimed.size() - statistic.size() - 1] == '_') {
+    claimed.remove_suffix(statistic.size() + 1);
+  }
+  m_name_mismatches.push_back(
+      {entry.index, entry.line, std::string(name), std::string(run_name), std::string(claimed)});
+}
+
+// A BigO or RMS entry: the complexity fit of the family named by its run_name.
+void GbenchReader::fold_complexity(Entry& entry, std::size_t index) {
+  Benchmark& benchmark = m_benchmarks[index];
+  BenchmarkState& state = m_states[index];
+  if (!benchmark.complexity) {
+    benchmark.complexity.emplace();
+  }
+  Complexity& complexity = *benchmark.complexity;
+  const bool is_rms =
+      entry.slot(Key::rms) != nullptr || (entry.aggregate_name && *entry.aggregate_name == "RMS");
+  bool& seen = is_rms ? state.has_complexity_rms : state.has_complexity_big_o;
+  std::optional<std::size_t>& seen_line = is_rms ? state.rms_line : state.big_o_line;
+  if (seen) {
+    error(entry.pointer(), entry.line,
+          std::string(is_rms ? "RMS" : "BigO") + " of " + quoted(index) + " appears twice" +
+              (seen_line ? " (first on line " + format_integer(*seen_line) + ")" : ""),
+          "were two result files concatenated?");
+    return;
+  }
+  seen = true;
+  seen_line = entry.line;
+  if (entry.big_o) {
+    complexity.big_o = std::string(*entry.big_o);
+  }
+  const double unit = entry.factor.value_or(1.0);
+  if (entry.cpu_coefficient) {
+    complexity.cpu_coefficient = *entry.cpu_coefficient * unit;
+  }
+  if (entry.real_coefficient) {
+    complexity.real_coefficient = *entry.real_coefficient * unit;
+  }
+  if (entry.rms) {
+    complexity.rms = *entry.rms;
+  }
+  if (benchmark.time_unit.empty() && entry.time_unit) {
+    benchmark.time_unit = std::string(*entry.time_unit);
+  }
+  if (benchmark.label.empty() && entry.label) {
+    benchmark.label = std::string(*entry.label);
+  }
+  m_last_entry_benchmark = index;
+  state.last_entry = entry.index;
+}
+
+// Threads: the field, or before 1.5 the "/threads:N" part of the name.
+int GbenchReader::threads_of(const Entry& entry) {
+  const std::optional<int> threads_in_name = threads_from_name(entry.base);
+  const int threads = entry.threads_field > 0 ? entry.threads_field : threads_in_name.value_or(1);
+  if (entry.threads_field > 0 && threads_in_name && *threads_in_name != threads) {
     ++m_thread_name_mismatches;
     if (!m_first_thread_mismatch) {
-      m_first_thread_mismatch = entry_index;
+      m_first_thread_mismatch = entry.index;
     }
   }
+  return threads;
+}
 
-  // Entries of the same benchmark must agree with each other.
+// Entries of the same benchmark must agree with each other.
+void GbenchReader::check_agreement(Entry& entry, std::size_t index, int threads) {
+  const Benchmark& benchmark = m_benchmarks[index];
+  const BenchmarkState& state = m_states[index];
+  const auto contradiction = [&](Key key, std::string message) {
+    const Field* field = entry.slot(key);
+    error(field != nullptr ? pointer_append(entry.pointer(), field->key) : entry.pointer(),
+          field != nullptr ? field->line : entry.line,
+          std::move(message) + " of the earlier entry for " + quoted(index) +
+              at_line(state.first_line),
+          "entries of one benchmark come from one run: were two result files merged?");
+  };
   if (state.has_rows) {
     if (threads != state.threads) {
-      error(slot(Key::threads) ? field_pointer(*slot(Key::threads)) : pointer(),
-            slot(Key::threads) ? slot(Key::threads)->line : entry_line,
-            "threads " + std::to_string(threads) + " contradicts threads " +
-                std::to_string(state.threads) + " of the earlier entry for " + quoted() +
-                at_line(state.first_line),
-            "entries of one benchmark come from one run: were two result files merged?");
+      contradiction(Key::threads, "threads " + format_integer(threads) + " contradicts threads " +
+                                      format_integer(state.threads));
     }
-    if (time_unit && !benchmark.time_unit.empty() && *time_unit != benchmark.time_unit) {
-      error(field_pointer(*slot(Key::time_unit)), slot(Key::time_unit)->line,
-            "time_unit \"" + std::string(*time_unit) + "\" contradicts \"" + benchmark.time_unit +
-                "\" of the earlier entry for " + quoted() + at_line(state.first_line),
-            "entries of one benchmark come from one run: were two result files merged?");
+    if (entry.time_unit && !benchmark.time_unit.empty() &&
+        *entry.time_unit != benchmark.time_unit) {
+      contradiction(Key::time_unit, "time_unit \"" + std::string(*entry.time_unit) +
+                                        "\" contradicts \"" + benchmark.time_unit + "\"");
     }
-    if (repetitions && *repetitions > 0 && state.repetitions > 0 &&
-        *repetitions != state.repetitions) {
-      error(field_pointer(*slot(Key::repetitions)), slot(Key::repetitions)->line,
-            "repetitions " + std::to_string(*repetitions) + " contradicts repetitions " +
-                std::to_string(state.repetitions) + " of the earlier entry for " + quoted() +
-                at_line(state.first_line),
-            "entries of one benchmark come from one run: were two result files merged?");
+    if (entry.repetitions && *entry.repetitions > 0 && state.repetitions > 0 &&
+        *entry.repetitions != state.repetitions) {
+      contradiction(Key::repetitions, "repetitions " + format_integer(*entry.repetitions) +
+                                          " contradicts repetitions " +
+                                          format_integer(state.repetitions));
     }
   }
-  if (kind == EntryKind::iteration) {
-    if (repetition_index) {
-      const std::int64_t limit = repetitions && *repetitions > 0 ? *repetitions
-                                 : state.repetitions > 0          ? state.repetitions
-                                                                  : k_max_repetitions;
-      if (*repetition_index >= limit) {
-        error(field_pointer(*slot(Key::repetition_index)), slot(Key::repetition_index)->line,
-              "repetition_index " + std::to_string(*repetition_index) +
-                  " is out of range for " + std::to_string(limit) + " repetitions of " + quoted());
-      } else {
-        std::size_t& seen_line = state.line_of_index(static_cast<std::size_t>(*repetition_index));
-        if (seen_line != 0) {
-          const std::size_t first = seen_line;
-          error(field_pointer(*slot(Key::repetition_index)), slot(Key::repetition_index)->line,
-                "repetition " + std::to_string(*repetition_index) + " of " + quoted() +
-                    " appears twice" +
-                    (first != k_unknown_line ? " (first on line " + std::to_string(first) + ")"
-                                             : std::string()),
-                "were two result files concatenated?");
-        } else {
-          seen_line = entry_line.value_or(k_unknown_line);
-        }
-      }
-    } else if (state.iteration_rows > 0 &&
-               (m_last_entry_benchmark != index || state.has_aggregates)) {
+  if (entry.kind == EntryKind::iteration) {
+    check_repetition(entry, index);
+  } else {
+    check_aggregate_once(entry, index);
+  }
+}
+
+// A repetition appears once: by its repetition_index, or before 1.5 among consecutive entries.
+void GbenchReader::check_repetition(Entry& entry, std::size_t index) {
+  BenchmarkState& state = m_states[index];
+  if (!entry.repetition_index) {
+    if (state.iteration_rows > 0 && (m_last_entry_benchmark != index || state.has_aggregates)) {
       // Without repetition_index (before 1.5) the repetitions of a benchmark are consecutive.
-      error(pointer(), entry_line,
-            "duplicate benchmark " + quoted() + ": first on line " +
-                (state.first_line ? std::to_string(*state.first_line) : std::string("?")) +
+      error(entry.pointer(), entry.line,
+            "duplicate benchmark " + quoted(index) + ": first on line " +
+                (state.first_line ? format_integer(*state.first_line) : std::string("?")) +
                 ", and its repetitions are not consecutive",
             "were two result files concatenated?");
     }
-  } else {
-    const std::string statistic(aggregate_name.value_or(""));
-    const auto seen = std::find_if(state.aggregate_lines.begin(), state.aggregate_lines.end(),
-                                   [&](const auto& entry) { return entry.first == statistic; });
-    if (seen != state.aggregate_lines.end()) {
-      error(pointer(), entry_line,
-            "aggregate \"" + statistic + "\" of " + quoted() + " appears twice" +
-                (seen->second ? " (first on line " + std::to_string(*seen->second) + ")"
-                              : std::string()),
-            "were two result files concatenated?");
-    } else {
-      state.aggregate_lines.emplace_back(statistic, entry_line);
-    }
-  }
-  if (m_diagnostics.error_count() != errors_before) {
     return;
   }
+  const std::int64_t repetition = *entry.repetition_index;
+  const Field& field = *entry.slot(Key::repetition_index);
+  const std::int64_t limit = entry.repetitions && *entry.repetitions > 0 ? *entry.repetitions
+                             : state.repetitions > 0                     ? state.repetitions
+                                                                         : k_max_repetitions;
+  if (repetition >= limit) {
+    error(pointer_append(entry.pointer(), field.key), field.line,
+          "repetition_index " + format_integer(repetition) + " is out of range for " +
+              format_integer(limit) + " repetitions of " + quoted(index));
+    return;
+  }
+  std::size_t& seen_line = state.line_of_index(static_cast<std::size_t>(repetition));
+  if (seen_line == 0) {
+    seen_line = entry.line.value_or(k_unknown_line);
+    return;
+  }
+  error(pointer_append(entry.pointer(), field.key), field.line,
+        "repetition " + format_integer(repetition) + " of " + quoted(index) + " appears twice" +
+            (seen_line != k_unknown_line ? " (first on line " + format_integer(seen_line) + ")"
+                                         : std::string()),
+        "were two result files concatenated?");
+}
 
+void GbenchReader::check_aggregate_once(Entry& entry, std::size_t index) {
+  BenchmarkState& state = m_states[index];
+  const std::string statistic(entry.aggregate_name.value_or(""));
+  const auto seen = std::find_if(state.aggregate_lines.begin(), state.aggregate_lines.end(),
+                                 [&](const auto& line) { return line.first == statistic; });
+  if (seen == state.aggregate_lines.end()) {
+    state.aggregate_lines.emplace_back(statistic, entry.line);
+    return;
+  }
+  error(
+      entry.pointer(), entry.line,
+      "aggregate \"" + statistic + "\" of " + quoted(index) + " appears twice" +
+          (seen->second ? " (first on line " + format_integer(*seen->second) + ")" : std::string()),
+      "were two result files concatenated?");
+}
+
+// What the entry says about its benchmark as a whole: threads, unit, label, error and skip.
+void GbenchReader::fold_identity(const Entry& entry, std::size_t index, int threads) {
+  Benchmark& benchmark = m_benchmarks[index];
+  BenchmarkState& state = m_states[index];
   if (!state.has_rows) {
-    benchmark.metrics.reserve(2 + metrics.size());
+    benchmark.metrics.reserve(2 + entry.metrics.size());
     state.has_rows = true;
     state.threads = threads;
     benchmark.threads = threads;
   }
-  if (repetitions && *repetitions > 0 && state.repetitions == 0) {
-    state.repetitions = *repetitions;
+  if (entry.repetitions && *entry.repetitions > 0 && state.repetitions == 0) {
+    state.repetitions = *entry.repetitions;
   }
-  if (time_unit && benchmark.time_unit.empty()) {
-    benchmark.time_unit = std::string(*time_unit);
+  if (entry.time_unit && benchmark.time_unit.empty()) {
+    benchmark.time_unit = std::string(*entry.time_unit);
   }
-  if (label && benchmark.label.empty()) {
-    benchmark.label = std::string(*label);
+  if (entry.label && benchmark.label.empty()) {
+    benchmark.label = std::string(*entry.label);
   }
   m_last_entry_benchmark = index;
-  state.last_entry = entry_index;
+  state.last_entry = entry.index;
 
-  if (kind == EntryKind::iteration && not_measured) {
+  if (entry.kind == EntryKind::iteration && entry.not_measured()) {
     state.all_measured = false;
   }
-  if (errored) {
+  if (entry.errored) {
     benchmark.errored = true;
-    if (benchmark.error_message.empty() && error_message) {
-      benchmark.error_message = std::string(*error_message);
+    if (benchmark.error_message.empty() && entry.error_message) {
+      benchmark.error_message = std::string(*entry.error_message);
     }
   }
-  if (skipped) {
+  if (entry.skipped) {
     benchmark.skipped = true;
-    if (benchmark.skip_message.empty() && skip_message) {
-      benchmark.skip_message = std::string(*skip_message);
+    if (benchmark.skip_message.empty() && entry.skip_message) {
+      benchmark.skip_message = std::string(*entry.skip_message);
     }
   }
+}
 
-  // The metrics.
-  const auto series_for = [&](const MetricField& metric) -> MetricSeries& {
-    std::vector<MetricSeries>& all = benchmark.metrics;
-    if (state.metric_cursor < all.size() && series_matches(all[state.metric_cursor], metric)) {
-      return all[state.metric_cursor++];
+// The series of the benchmark that `metric` goes to; the next one in order is tried first.
+MetricSeries& GbenchReader::series_for(const Entry& entry, std::size_t index,
+                                       const MetricField& metric) {
+  Benchmark& benchmark = m_benchmarks[index];
+  BenchmarkState& state = m_states[index];
+  std::vector<MetricSeries>& all = benchmark.metrics;
+  if (state.metric_cursor < all.size() && series_matches(all[state.metric_cursor], metric)) {
+    return all[state.metric_cursor++];
+  }
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (series_matches(all[i], metric)) {
+      state.metric_cursor = i + 1;
+      return all[i];
     }
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (series_matches(all[i], metric)) {
-        state.metric_cursor = i + 1;
-        return all[i];
-      }
-    }
-    MetricSeries& added = metric.is_counter
-                              ? benchmark.series(std::string(metric::k_counter_prefix) +
-                                                 std::string(metric.metric))
-                              : benchmark.series(metric.metric);
-    if (!metric.is_counter && (metric.metric == "total_allocated_bytes" ||
-                               metric.metric == "net_heap_growth")) {
-      added.unit = "B";
-    }
-    if (kind == EntryKind::iteration) {
-      // What the file claims, within reason: the samples are what its rows hold.
-      added.samples.reserve(
-          static_cast<std::size_t>(std::clamp<std::int64_t>(state.repetitions, 1, 64)));
-    }
-    state.metric_cursor = all.size();
-    return added;
-  };
+  }
+  MetricSeries& added =
+      metric.is_counter
+          ? benchmark.series(std::string(metric::k_counter_prefix) + std::string(metric.metric))
+          : benchmark.series(metric.metric);
+  if (!metric.is_counter &&
+      (metric.metric == "total_allocated_bytes" || metric.metric == "net_heap_growth")) {
+    added.unit = "B";
+  }
+  if (entry.kind == EntryKind::iteration) {
+    // What the file claims, within reason: the samples are what its rows hold.
+    added.samples.reserve(
+        static_cast<std::size_t>(std::clamp<std::int64_t>(state.repetitions, 1, 64)));
+  }
+  state.metric_cursor = all.size();
+  return added;
+}
+
+// The metrics: a sample of each from an iteration entry, an aggregate from an aggregate entry.
+void GbenchReader::fold_metrics(const Entry& entry, std::size_t index) {
+  BenchmarkState& state = m_states[index];
   state.metric_cursor = 0;
-  const MetricField real_metric{slot(Key::real_time), metric::k_real_time, false};
-  const MetricField cpu_metric{slot(Key::cpu_time), metric::k_cpu_time, false};
+  const MetricField real_metric{entry.slot(Key::real_time), metric::k_real_time, false};
+  const MetricField cpu_metric{entry.slot(Key::cpu_time), metric::k_cpu_time, false};
 
-  if (kind == EntryKind::iteration) {
+  if (entry.kind == EntryKind::iteration) {
     ++state.iteration_rows;
-    if (iterations) {
-      benchmark.iterations = *iterations;
+    if (entry.iterations) {
+      m_benchmarks[index].iterations = *entry.iterations;
     }
-    if (not_measured) {
+    if (entry.not_measured()) {
       return;  // an errored or skipped repetition measured nothing; the flags say so
     }
-    const double unit = factor.value_or(1.0);
-    series_for(real_metric).samples.push_back(*real_time * unit);
-    series_for(cpu_metric).samples.push_back(*cpu_time * unit);
-    for (const MetricField& metric : metrics) {
-      series_for(metric).samples.push_back(metric.field->value.as_double());
+    const double unit = entry.factor.value_or(1.0);
+    series_for(entry, index, real_metric).samples.push_back(*entry.real_time * unit);
+    series_for(entry, index, cpu_metric).samples.push_back(*entry.cpu_time * unit);
+    for (const MetricField& metric : entry.metrics) {
+      series_for(entry, index, metric).samples.push_back(metric.field->value.as_double());
       if (!metric.is_counter && is_memory_metric(metric.metric) &&
           (state.repetitions > 1 || state.iteration_rows > 1)) {
         m_memory_with_repetitions = true;
@@ -1404,132 +1024,120 @@ void GbenchReader::process_entry() {
 
   // An aggregate: percentages (cv) are fractions already; times are scaled to nanoseconds.
   state.has_aggregates = true;
-  const std::string statistic(aggregate_name.value_or(""));
-  if (statistic == "cv" && aggregate_unit && *aggregate_unit == "percentage") {
+  const std::string statistic(entry.aggregate_name.value_or(""));
+  const bool percentage = entry.aggregate_unit && *entry.aggregate_unit == "percentage";
+  if (statistic == "cv" && percentage) {
     state.cv_is_fraction = true;
   }
-  const double unit = aggregate_unit && *aggregate_unit == "percentage" ? 1.0 : factor.value_or(1.0);
-  if (real_time) {
-    series_for(real_metric).aggregates[statistic] = *real_time * unit;
+  const double unit = percentage ? 1.0 : entry.factor.value_or(1.0);
+  if (entry.real_time) {
+    series_for(entry, index, real_metric).aggregates[statistic] = *entry.real_time * unit;
   }
-  if (cpu_time) {
-    series_for(cpu_metric).aggregates[statistic] = *cpu_time * unit;
+  if (entry.cpu_time) {
+    series_for(entry, index, cpu_metric).aggregates[statistic] = *entry.cpu_time * unit;
   }
-  for (const MetricField& metric : metrics) {
-    series_for(metric).aggregates[statistic] = metric.field->value.as_double();
+  for (const MetricField& metric : entry.metrics) {
+    series_for(entry, index, metric).aggregates[statistic] = metric.field->value.as_double();
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The context.
 
-void GbenchReader::process_context() {
+// A field of the context that the model has a place for; false for any other key.
+bool GbenchReader::read_context_field(const Field& field, RunContext& context) {
+  const auto type_error = [&](std::string_view expected) {
+    error(pointer_append("/context", field.key), field.line,
+          "expected " + std::string(expected) + ", got " + describe(field.value));
+  };
+  const auto as_string = [&](std::string& out) {
+    if (field.value.kind == Kind::string) {
+      out = field.value.text;
+    } else {
+      type_error("a string");
+    }
+  };
+  const auto as_count = [&](auto& out) {
+    if (const auto value = integer_of(field.value);
+        value && *value >= 0 && *value <= std::numeric_limits<int>::max()) {
+      out = static_cast<int>(*value);
+    } else {
+      type_error("a non-negative integer");
+    }
+  };
+  const std::string_view key = field.key;
+  if (key == "date") {
+    as_string(context.date);
+  } else if (key == "host_name") {
+    as_string(context.host_name);
+  } else if (key == "executable") {
+    as_string(context.executable);
+  } else if (key == "library_version") {
+    as_string(context.library_version);
+  } else if (key == "library_build_type") {
+    as_string(context.library_build_type);
+  } else if (key == "num_cpus") {
+    as_count(context.num_cpus);
+  } else if (key == "json_schema_version") {
+    as_count(context.json_schema_version);
+  } else if (key == "mhz_per_cpu") {
+    if (field.value.is_number()) {
+      context.mhz_per_cpu = field.value.as_double();
+    } else {
+      type_error("a number");
+    }
+  } else if (key == "cpu_scaling_enabled") {
+    if (field.value.kind == Kind::boolean) {
+      context.cpu_scaling_enabled = field.value.boolean;
+    } else {
+      type_error("true or false");
+    }
+  } else if (key != "caches" && key != "load_avg") {  // machine description perfgate does not use
+    return false;
+  }
+  return true;
+}
+
+// A context value as text for RunContext::extra; nullopt for arrays and objects.
+std::optional<std::string> context_text(const Value& value) {
+  switch (value.kind) {
+    case Kind::string:
+      return value.text;
+    case Kind::boolean:
+      return std::string(value.boolean ? "true" : "false");
+    case Kind::integer:
+      return format_integer(value.integer);
+    case Kind::unsigned_integer:
+      return format_integer(value.unsigned_integer);
+    case Kind::number:
+      return format_number(value.number);
+    case Kind::null:
+      return std::string("null");
+    case Kind::array:
+    case Kind::object:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void GbenchReader::on_context(const FieldList& fields) {
   RunContext& context = m_run_set.context;
   std::vector<std::string_view> seen;
-  seen.reserve(m_context.size);
-  for (const Field& field : m_context) {
-    const std::string pointer = pointer_append("/context", field.key);
-    const auto type_error = [&](std::string_view expected) {
-      error(pointer, field.line, "expected " + std::string(expected) + ", got " + describe(field.value));
-    };
+  seen.reserve(fields.size);
+  for (const Field& field : fields) {
     const bool repeated = std::find(seen.begin(), seen.end(), field.key) != seen.end();
     seen.push_back(field.key);
-    const auto as_string = [&](std::string& out) {
-      if (field.value.kind == Kind::string) {
-        out = field.value.text;
-      } else {
-        type_error("a string");
-      }
-    };
-    const std::string_view key = field.key;
-    if (!repeated) {
-      if (key == "date") {
-        as_string(context.date);
-        continue;
-      }
-      if (key == "host_name") {
-        as_string(context.host_name);
-        continue;
-      }
-      if (key == "executable") {
-        as_string(context.executable);
-        continue;
-      }
-      if (key == "library_version") {
-        as_string(context.library_version);
-        continue;
-      }
-      if (key == "library_build_type") {
-        as_string(context.library_build_type);
-        continue;
-      }
-      if (key == "num_cpus") {
-        if (const auto value = integer_of(field.value);
-            value && *value >= 0 && *value <= std::numeric_limits<int>::max()) {
-          context.num_cpus = static_cast<int>(*value);
-        } else {
-          type_error("a non-negative integer");
-        }
-        continue;
-      }
-      if (key == "mhz_per_cpu") {
-        if (field.value.is_number()) {
-          context.mhz_per_cpu = field.value.as_double();
-        } else {
-          type_error("a number");
-        }
-        continue;
-      }
-      if (key == "cpu_scaling_enabled") {
-        if (field.value.kind == Kind::boolean) {
-          context.cpu_scaling_enabled = field.value.boolean;
-        } else {
-          type_error("true or false");
-        }
-        continue;
-      }
-      if (key == "json_schema_version") {
-        if (const auto value = integer_of(field.value);
-            value && *value >= 0 && *value <= std::numeric_limits<int>::max()) {
-          context.json_schema_version = static_cast<int>(*value);
-        } else {
-          type_error("a non-negative integer");
-        }
-        continue;
-      }
-      if (key == "caches" || key == "load_avg") {
-        continue;  // machine description perfgate does not use
-      }
-    } else if (std::find(m_context_repeats.begin(), m_context_repeats.end(), field.key) ==
-               m_context_repeats.end()) {
+    if (!repeated && read_context_field(field, context)) {
+      continue;
+    }
+    if (repeated && std::find(m_context_repeats.begin(), m_context_repeats.end(), field.key) ==
+                        m_context_repeats.end()) {
       m_context_repeats.push_back(field.key);
     }
     // Everything else (custom --benchmark_context keys, aslr_enabled, ...) as text.
-    std::string text;
-    switch (field.value.kind) {
-      case Kind::string:
-        text = field.value.text;
-        break;
-      case Kind::boolean:
-        text = field.value.boolean ? "true" : "false";
-        break;
-      case Kind::integer:
-        text = std::to_string(field.value.integer);
-        break;
-      case Kind::unsigned_integer:
-        text = std::to_string(field.value.unsigned_integer);
-        break;
-      case Kind::number:
-        text = format_number(field.value.number);
-        break;
-      case Kind::null:
-        text = "null";
-        break;
-      case Kind::array:
-      case Kind::object:
-        continue;
+    if (std::optional<std::string> text = context_text(field.value)) {
+      context.extra[field.key] = std::move(*text);
     }
-    context.extra[field.key] = std::move(text);
   }
 }
 
@@ -1540,7 +1148,7 @@ void GbenchReader::process_context() {
 struct RowStatistics {
   double mean = 0;
   double median = 0;
-  double stddev = 0;  // sample standard deviation (n - 1); 0 for one row, as Google Benchmark
+  double stddev = 0;   // sample standard deviation (n - 1); 0 for one row, as Google Benchmark
   double largest = 0;  // the largest magnitude, the scale of rounding errors
 };
 
@@ -1575,8 +1183,8 @@ struct Expected {
 };
 std::optional<Expected> expected_aggregate(const RowStatistics& rows, std::string_view statistic,
                                            bool cv_is_fraction) {
-  constexpr double k_exact = 1e-9;     // mean and median: only the printed digits differ
-  constexpr double k_spread = 1e-6;    // stddev and cv: Google Benchmark's cancellation
+  constexpr double k_exact = 1e-9;   // mean and median: only the printed digits differ
+  constexpr double k_spread = 1e-6;  // stddev and cv: Google Benchmark's cancellation
   if (statistic == "mean") {
     return Expected{rows.mean, k_exact * rows.largest};
   }
@@ -1595,107 +1203,124 @@ std::optional<Expected> expected_aggregate(const RowStatistics& rows, std::strin
 // ---------------------------------------------------------------------------------------------
 // After the last entry.
 
-void GbenchReader::finish() {
-  if (!m_root_is_object) {
-    return;
-  }
-  if (!m_has_benchmarks) {
-    error("", std::nullopt, "missing \"benchmarks\": this is not Google Benchmark JSON output",
-          "write it with --benchmark_out=<file> --benchmark_out_format=json");
-    return;
-  }
-  if (m_entry_count == 0) {
-    error("/benchmarks", m_benchmarks_line, "no benchmarks: did the filter match nothing?",
-          "check --benchmark_filter; Google Benchmark exits 0 when no benchmark matches");
-    return;
-  }
-  if (!m_has_context) {
-    note(Severity::warning, "", "no \"context\": the machine and library version are unknown");
-  }
+// How many benchmarks show one oddity, and the first of them in words.
+struct Tally {
+  std::size_t count = 0;
+  std::string first;
 
-  // Notes: odd but legal.
-  std::size_t aggregates_only = 0;
-  std::string first_aggregates_only;
-  std::size_t uneven = 0;
-  std::string first_uneven;
-  std::size_t short_runs = 0;  // fewer (or more) iteration entries than "repetitions" says
-  std::string first_short_run;
-  std::size_t contradictions = 0;  // aggregates the rows do not give
-  std::string first_contradiction;
+  template <class Describe>
+  void add(Describe describe) {
+    if (count++ == 0) {
+      first = describe();
+    }
+  }
+};
+
+// "<series> <statistic> <written>, but its <n> repetitions give <expected>" for the first
+// aggregate of `benchmark` that contradicts its rows, counted in `contradictions`. Only where
+// both are complete and mean the same (1.5 on, every repetition measured, as many samples as
+// rows).
+void tally_contradictions(const Benchmark& benchmark, const BenchmarkState& state,
+                          Tally& contradictions) {
+  if (!state.has_aggregates || !state.has_run_name || !state.all_measured ||
+      state.iteration_rows == 0) {
+    return;
+  }
+  for (const MetricSeries& series : benchmark.metrics) {
+    if (series.aggregates.empty() || series.samples.size() != state.iteration_rows) {
+      continue;
+    }
+    const RowStatistics rows = statistics_of(series.samples);
+    for (const auto& [statistic, written] : series.aggregates) {
+      const std::optional<Expected> expected =
+          expected_aggregate(rows, statistic, state.cv_is_fraction);
+      if (!expected || !std::isfinite(written) || !std::isfinite(expected->value) ||
+          std::fabs(written - expected->value) <= expected->tolerance) {
+        continue;
+      }
+      contradictions.add([&] {
+        return "\"" + benchmark.name + "\" " + series.name + " " + statistic + " " +
+               format_general(written, 6) + ", but its " + format_integer(series.samples.size()) +
+               " repetitions give " + format_general(expected->value, 6);
+      });
+    }
+  }
+}
+
+// The rows of each benchmark against its "repetitions" and its aggregates.
+void GbenchReader::note_rows() {
+  Tally aggregates_only;
+  Tally uneven;
+  Tally short_runs;      // fewer (or more) iteration entries than "repetitions" says
+  Tally contradictions;  // aggregates the rows do not give
   for (std::size_t i = 0; i < m_benchmarks.size(); ++i) {
     const Benchmark& benchmark = m_benchmarks[i];
     const BenchmarkState& state = m_states[i];
     if (state.has_aggregates && state.iteration_rows == 0) {
-      if (aggregates_only++ == 0) {
-        first_aggregates_only = benchmark.name;
-      }
+      aggregates_only.add([&] { return benchmark.name; });
     }
     if (state.repetitions > 0 && state.iteration_rows > 0 &&
         state.iteration_rows != static_cast<std::size_t>(state.repetitions)) {
-      if (short_runs++ == 0) {
-        first_short_run = "\"" + benchmark.name + "\": repetitions " +
-                          std::to_string(state.repetitions) + ", " +
-                          std::to_string(state.iteration_rows) + " iteration entr" +
-                          (state.iteration_rows == 1 ? "y" : "ies");
-      }
+      short_runs.add([&] {
+        return "\"" + benchmark.name + "\": repetitions " + format_integer(state.repetitions) +
+               ", " + format_integer(state.iteration_rows) + " iteration entr" +
+               (state.iteration_rows == 1 ? "y" : "ies");
+      });
     }
-    // Aggregates against the rows: only where both are complete and mean the same (1.5 on, every
-    // repetition measured, as many samples as rows).
-    if (state.has_aggregates && state.has_run_name && state.all_measured &&
-        state.iteration_rows > 0) {
-      for (const MetricSeries& series : benchmark.metrics) {
-        if (series.aggregates.empty() || series.samples.size() != state.iteration_rows) {
-          continue;
-        }
-        const RowStatistics rows = statistics_of(series.samples);
-        for (const auto& [statistic, written] : series.aggregates) {
-          const std::optional<Expected> expected =
-              expected_aggregate(rows, statistic, state.cv_is_fraction);
-          if (!expected || !std::isfinite(written) || !std::isfinite(expected->value) ||
-              std::fabs(written - expected->value) <= expected->tolerance) {
-            continue;
-          }
-          if (contradictions++ == 0) {
-            first_contradiction = "\"" + benchmark.name + "\" " + series.name + " " + statistic +
-                                  " " + format_general(written, 6) + ", but its " +
-                                  std::to_string(series.samples.size()) + " repetitions give " +
-                                  format_general(expected->value, 6);
-          }
-        }
-      }
-    }
+    tally_contradictions(benchmark, state, contradictions);
     const MetricSeries* real = benchmark.find(metric::k_real_time);
-    if (real != nullptr && !real->samples.empty()) {
-      for (const MetricSeries& series : benchmark.metrics) {
-        if (series.samples.size() != real->samples.size()) {
-          if (uneven++ == 0) {
-            first_uneven = benchmark.name + " (" + series.name + ": " +
-                           std::to_string(series.samples.size()) + " of " +
-                           std::to_string(real->samples.size()) + " samples)";
-          }
-          break;
-        }
-      }
+    if (real == nullptr || real->samples.empty()) {
+      continue;
+    }
+    const auto short_series = std::find_if(
+        benchmark.metrics.begin(), benchmark.metrics.end(),
+        [&](const auto& series) { return series.samples.size() != real->samples.size(); });
+    if (short_series != benchmark.metrics.end()) {
+      uneven.add([&] {
+        return benchmark.name + " (" + short_series->name + ": " +
+               format_integer(short_series->samples.size()) + " of " +
+               format_integer(real->samples.size()) + " samples)";
+      });
     }
   }
-  if (short_runs > 0) {
+  const std::string benchmarks = format_integer(m_benchmarks.size());
+  if (short_runs.count > 0) {
     note(Severity::warning, "/benchmarks",
-         std::to_string(short_runs) + " of " + std::to_string(m_benchmarks.size()) +
+         format_integer(short_runs.count) + " of " + benchmarks +
              " benchmarks have a number of iteration entries other than their \"repetitions\" "
-             "(first: " + first_short_run + ")",
+             "(first: " +
+             short_runs.first + ")",
          "was the run cut short (a crash, a timeout) or were entries removed? The missing "
          "repetitions are not compared");
   }
-  if (contradictions > 0) {
+  if (contradictions.count > 0) {
     note(Severity::warning, "/benchmarks",
-         std::to_string(contradictions) +
+         format_integer(contradictions.count) +
              " of Google Benchmark's aggregates contradict the repetitions they summarise "
-             "(first: " + first_contradiction + ")",
+             "(first: " +
+             contradictions.first + ")",
          "aggregates and repetitions of one run always agree: were entries edited, or two runs "
          "merged? perfgate compares the repetitions");
   }
-  // Names: an entry whose name is another benchmark's is ambiguous (which one did it measure?);
-  // any other difference is reported once, and the entry counts under its run_name.
+  check_names();
+  if (aggregates_only.count > 0) {
+    note(Severity::warning, "/benchmarks",
+         format_integer(aggregates_only.count) + " of " + benchmarks +
+             " benchmarks have only Google Benchmark's aggregates, no repetitions (first: \"" +
+             aggregates_only.first + "\"); their metrics have aggregates and no samples",
+         "was it run with --benchmark_report_aggregates_only? Without repetition samples only "
+         "the aggregates can be compared");
+  }
+  if (uneven.count > 0) {
+    note(Severity::warning, "/benchmarks",
+         format_integer(uneven.count) +
+             " benchmarks have metrics missing from some repetitions, first: " + uneven.first);
+  }
+}
+
+// Names: an entry whose name is another benchmark's is ambiguous (which one did it measure?);
+// any other difference is reported once, and the entry counts under its run_name.
+void GbenchReader::check_names() {
   std::size_t renamed = 0;
   const NameMismatch* first_renamed = nullptr;
   for (const NameMismatch& mismatch : m_name_mismatches) {
@@ -1712,47 +1337,41 @@ void GbenchReader::finish() {
   }
   if (first_renamed != nullptr) {
     note(Severity::warning, pointer_append("/benchmarks", first_renamed->entry) + "/name",
-         std::to_string(renamed) + " entr" + (renamed == 1 ? "y has" : "ies have") +
+         format_integer(renamed) + " entr" + (renamed == 1 ? "y has" : "ies have") +
              " a name that Google Benchmark would not write for its run_name (first: name \"" +
              first_renamed->name + "\", run_name \"" + first_renamed->run_name +
              "\"); they are read under their run_name",
          "Google Benchmark writes the run_name as the name (plus \"_<statistic>\" for an "
          "aggregate): was the file edited, or written by another tool?");
   }
-  if (aggregates_only > 0) {
-    note(Severity::warning, "/benchmarks",
-         std::to_string(aggregates_only) + " of " + std::to_string(m_benchmarks.size()) +
-             " benchmarks have only Google Benchmark's aggregates, no repetitions (first: \"" +
-             first_aggregates_only + "\"); their metrics have aggregates and no samples",
-         "was it run with --benchmark_report_aggregates_only? Without repetition samples only "
-         "the aggregates can be compared");
+}
+
+// "\"a\", \"b\"": the keys of a note.
+std::string quoted_list(const std::vector<std::string>& keys) {
+  std::string text;
+  for (const std::string& key : keys) {
+    text += (text.empty() ? "\"" : ", \"") + key + "\"";
   }
-  if (uneven > 0) {
-    note(Severity::warning, "/benchmarks",
-         std::to_string(uneven) +
-             " benchmarks have metrics missing from some repetitions, first: " + first_uneven);
-  }
+  return text;
+}
+
+// Fields that were read in an unusual way.
+void GbenchReader::note_fields() {
   if (!m_shadowed_keys.empty()) {
-    std::string keys;
-    for (const std::string& key : m_shadowed_keys) {
-      keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
-    }
     note(Severity::note, "/benchmarks",
-         std::to_string(m_shadowed_entries) + " entries repeat Google Benchmark's own key " + keys +
+         format_integer(m_shadowed_entries) + " entries repeat Google Benchmark's own key " +
+             quoted_list(m_shadowed_keys) +
              ": the first is read as Google Benchmark's field, the repeat as the user counter "
              "\"counter:<name>\"");
   }
   if (!m_ignored_keys.empty()) {
-    std::string keys;
-    for (const std::string& key : m_ignored_keys) {
-      keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
-    }
     note(Severity::note, "/benchmarks",
-         "ignored fields that are neither Google Benchmark's own nor numeric counters: " + keys);
+         "ignored fields that are neither Google Benchmark's own nor numeric counters: " +
+             quoted_list(m_ignored_keys));
   }
   if (m_thread_name_mismatches > 0) {
     note(Severity::warning, pointer_append("/benchmarks", *m_first_thread_mismatch) + "/threads",
-         std::to_string(m_thread_name_mismatches) +
+         format_integer(m_thread_name_mismatches) +
              " entries have a \"threads\" field that differs from the \"/threads:N\" in their "
              "name; the field is used");
   }
@@ -1764,19 +1383,34 @@ void GbenchReader::finish() {
          "from a single-repetition run");
   }
   if (!m_context_repeats.empty()) {
-    std::string keys;
-    for (const std::string& key : m_context_repeats) {
-      keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
-    }
     note(Severity::note, "/context",
          "context keys repeated (a --benchmark_context key named like Google Benchmark's own): " +
-             keys + "; the first is read, the repeat is kept in the run context's extra fields");
+             quoted_list(m_context_repeats) +
+             "; the first is read, the repeat is kept in the run context's extra fields");
   }
   if (m_run_set.context.json_schema_version && *m_run_set.context.json_schema_version > 1) {
     note(Severity::warning, "/context/json_schema_version",
-         "json_schema_version " + std::to_string(*m_run_set.context.json_schema_version) +
+         "json_schema_version " + format_integer(*m_run_set.context.json_schema_version) +
              " is newer than the version 1 this reader knows; read as version 1");
   }
+}
+
+void GbenchReader::finish(const DocumentShape& shape) {
+  if (!shape.has_benchmarks) {
+    error("", std::nullopt, "missing \"benchmarks\": this is not Google Benchmark JSON output",
+          "write it with --benchmark_out=<file> --benchmark_out_format=json");
+    return;
+  }
+  if (shape.entry_count == 0) {
+    error("/benchmarks", shape.benchmarks_line, "no benchmarks: did the filter match nothing?",
+          "check --benchmark_filter; Google Benchmark exits 0 when no benchmark matches");
+    return;
+  }
+  if (!shape.has_context) {
+    note(Severity::warning, "", "no \"context\": the machine and library version are unknown");
+  }
+  note_rows();
+  note_fields();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1784,85 +1418,12 @@ void GbenchReader::finish() {
 
 Result<RunSet> GbenchReader::read() {
   m_run_set.source = m_source;
-  std::string_view text = m_text;
-  // A UTF-8 byte order mark (Windows tools add one) is not part of the JSON.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-    text.remove_prefix(3);
-  }
-  const std::size_t first_token = text.find_first_not_of(" \t\r\n");
-  if (first_token == std::string_view::npos) {
-    error("", std::nullopt, "empty input: expected Google Benchmark JSON output",
-          "Google Benchmark leaves the output empty when --benchmark_filter matches nothing or "
-          "the benchmark crashed before writing");
+  const std::optional<DocumentShape> shape =
+      detail::gbench::stream_document(m_text, m_source, *this, m_diagnostics);
+  if (!shape) {
     return m_diagnostics;
   }
-
-  m_root_line = detail::line_of_offset(text, first_token);
-  boost::json::basic_parser<Handler> parser(boost::json::parse_options{}, this);
-  detail::NonFiniteProtector protector(text);
-  std::size_t column_carry = 0;  // characters since the last newline before the piece
-  while (const std::optional<std::string_view> piece = protector.next()) {
-    m_piece = *piece;
-    m_newlines.clear();
-    m_newline_cursor = 0;
-    for (const char* at = m_piece.data(); const void* found = std::memchr(
-             at, '\n', static_cast<std::size_t>(m_piece.data() + m_piece.size() - at));) {
-      at = static_cast<const char*>(found);
-      m_newlines.push_back(static_cast<std::size_t>(at - m_piece.data()));
-      ++at;
-    }
-    boost::system::error_code ec;
-    std::size_t consumed = 0;
-    if (!parser.done()) {
-      consumed = parser.write_some(!protector.done(), m_piece.data(), m_piece.size(), ec);
-    }
-    if (!ec && parser.done()) {
-      // Only white space may follow the document.
-      const std::size_t rest = m_piece.find_first_not_of(" \t\r\n", consumed);
-      if (rest != std::string_view::npos) {
-        consumed = rest;
-        ec = boost::json::error::extra_data;
-      }
-    }
-    if (ec) {
-      const std::string_view before = m_piece.substr(0, consumed);
-      const std::size_t line =
-          m_piece_line + static_cast<std::size_t>(
-                             std::lower_bound(m_newlines.begin(), m_newlines.end(), consumed) -
-                             m_newlines.begin());
-      const std::size_t newline = before.rfind('\n');
-      const std::size_t column =
-          newline == std::string_view::npos ? column_carry + consumed + 1 : consumed - newline;
-      const bool at_end = protector.done() && consumed >= m_piece.size();
-      Diagnostic diagnostic = detail::json_syntax_error(
-          text, m_source, line, column, ec.message(),
-          at_end || ec == boost::json::error::incomplete);
-      if (ec == boost::json::error::extra_data && diagnostic.hint.empty()) {
-        diagnostic.hint = "the JSON document ended before this: were two outputs written to one file?";
-      }
-      m_diagnostics.add(std::move(diagnostic));
-      return m_diagnostics;
-    }
-    m_piece_line += m_newlines.size();
-    const std::size_t newline = m_piece.rfind('\n');
-    column_carry = newline == std::string_view::npos ? column_carry + m_piece.size()
-                                                : m_piece.size() - newline - 1;
-    const std::size_t tail = std::min<std::size_t>(m_piece.size(), 256);
-    m_previous_tail.assign(m_piece.substr(m_piece.size() - tail));
-  }
-  m_piece = {};
-  if (!parser.done()) {
-    // Cannot happen: the last piece was written with more = false.
-    m_diagnostics.add(detail::json_syntax_error(text, m_source, m_piece_line, column_carry + 1,
-                                                "incomplete JSON", true));
-    return m_diagnostics;
-  }
-  if (m_not_an_object) {
-    m_diagnostics.add(std::move(*m_not_an_object));
-    return m_diagnostics;
-  }
-
-  finish();
+  finish(*shape);
   if (m_diagnostics.has_errors()) {
     return m_diagnostics;
   }

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <string_view>
+#include <utility>
 
 namespace perfgate {
 
@@ -107,8 +110,7 @@ class PolicyReader {
     if (object.contains("benchmarks")) {
       rule.benchmarks = string_member(object, pointer, "benchmarks", true);
       if (const auto pattern = NamePattern::compile(rule.benchmarks); !pattern) {
-        const Diagnostic problem = pattern.error().items().front();  // error() is a copy
-        error(pointer + "/benchmarks", problem.message, problem.hint);
+        error(pointer + "/benchmarks", pattern.error());
       }
     }
     const std::string statistic = string_member(object, pointer, "statistic", false);
@@ -217,6 +219,24 @@ class PolicyReader {
     }
   }
 
+  // The limit at `key` of `object` as `parse` reads it (parse_percent, parse_absolute), and its
+  // text; nullopt when the key is absent, or when the limit is invalid (the error says why).
+  template <class Parse>
+  auto read_limit(const json::object& object, const std::string& pointer, const char* key,
+                  Parse parse, std::string& text)
+      -> std::optional<typename decltype(parse(std::string_view()))::value_type> {
+    text = string_member(object, pointer, key, false);
+    if (text.empty()) {
+      return std::nullopt;
+    }
+    const auto parsed = parse(text);
+    if (!parsed) {
+      error(detail::pointer_append(pointer, key), parsed.error());
+      return std::nullopt;
+    }
+    return *parsed;
+  }
+
   void read_relative(const json::value& value, const std::string& pointer, Rule& rule) {
     if (!value.is_object()) {
       error(pointer, "expected an object such as {\"fail\": \"+15%\", \"warn\": \"+5%\"}, got " +
@@ -227,14 +247,9 @@ class PolicyReader {
     detail::check_keys(object, {"fail", "warn", "improved"}, m_source, pointer, m_diagnostics);
     std::optional<Direction> direction;
     const auto level = [&](const char* key, std::optional<double>& out) {
-      const std::string text = string_member(object, pointer, key, false);
-      if (text.empty()) {
-        return;
-      }
-      std::string message;
-      const auto parsed = parse_percent(text, message);
+      std::string text;
+      const auto parsed = read_limit(object, pointer, key, parse_percent, text);
       if (!parsed) {
-        error(detail::pointer_append(pointer, key), message);
         return;
       }
       if (parsed->direction) {
@@ -262,11 +277,10 @@ class PolicyReader {
     }
     const std::string improved = string_member(object, pointer, "improved", false);
     if (!improved.empty()) {
-      std::string message;
-      if (const auto parsed = parse_percent(improved, message)) {
+      if (const auto parsed = parse_percent(improved)) {
         rule.improvement = parsed->fraction;
       } else {
-        error(detail::pointer_append(pointer, "improved"), message);
+        error(detail::pointer_append(pointer, "improved"), parsed.error());
       }
     }
   }
@@ -282,15 +296,11 @@ class PolicyReader {
     detail::check_keys(object, {"fail", "warn", "env_fail", "env_warn"}, m_source, pointer,
                        m_diagnostics);
     std::optional<Direction> direction;
+    const auto parse = [&](std::string_view text) { return parse_absolute(text, traits.is_time); };
     const auto level = [&](const char* key, std::optional<double>& out) {
-      const std::string text = string_member(object, pointer, key, false);
-      if (text.empty()) {
-        return;
-      }
-      std::string message;
-      const auto parsed = parse_absolute(text, traits.is_time, message);
+      std::string text;
+      const auto parsed = read_limit(object, pointer, key, parse, text);
       if (!parsed) {
-        error(detail::pointer_append(pointer, key), message);
         return;
       }
       if (!parsed->direction) {
@@ -372,6 +382,12 @@ class PolicyReader {
 
   void error(const std::string& pointer, std::string message, std::string hint = {}) {
     m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
+  }
+  // The one diagnostic of a value reader that names no file (parse_percent, NamePattern), at
+  // `pointer` of this file.
+  void error(const std::string& pointer, const Diagnostics& why) {
+    const Diagnostic problem = why.items().front();
+    error(pointer, problem.message, problem.hint);
   }
 
   const std::string& m_source;

@@ -1,6 +1,5 @@
 #include <perfgate/policy.hpp>
-
-#include "json_support.hpp"
+#include <perfgate/number_format.hpp>
 
 #include <array>
 #include <charconv>
@@ -22,15 +21,12 @@ constexpr std::array<std::pair<Statistic, std::string_view>, 7> k_statistics{{
 
 std::string percent(double fraction) {
   // As written in a policy: 15%, 2.5%, 0.25%.
-  const double rounded = std::round(fraction * 10000.0) / 100.0;
-  return detail::format_number(rounded) + "%";
+  return format_rounded(fraction * 100.0, 2) + "%";
 }
 
 std::string value_with_unit(double value, const Rule& rule) {
-  return detail::format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
+  return format_number(value) + (rule.unit.empty() ? "" : " " + rule.unit);
 }
-
-std::optional<double> time_unit_factor(std::string_view unit);
 }  // namespace
 
 std::string describe_limit(const Rule& rule, double value);
@@ -171,24 +167,15 @@ std::optional<double> leading_number(std::string_view text, std::string_view& re
   return value;
 }
 
-std::optional<double> time_unit_factor(std::string_view unit) {
-  if (unit == "ns") {
-    return 1.0;
-  }
-  if (unit == "us" || unit == "\xC2\xB5s") {
-    return 1e3;
-  }
-  if (unit == "ms") {
-    return 1e6;
-  }
-  if (unit == "s") {
-    return 1e9;
-  }
-  return std::nullopt;
+// The one diagnostic of a limit that is not one.
+Diagnostics limit_error(std::string message) {
+  Diagnostics diagnostics;
+  diagnostics.error("", "", std::move(message));
+  return diagnostics;
 }
 }  // namespace
 
-std::optional<PercentLimit> parse_percent(std::string_view text, std::string& error) {
+Result<PercentLimit> parse_percent(std::string_view text) {
   std::string_view body = trim(text);
   PercentLimit limit;
   if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
@@ -198,19 +185,18 @@ std::optional<PercentLimit> parse_percent(std::string_view text, std::string& er
   std::string_view rest;
   const auto number = leading_number(body, rest);
   if (!number || rest != "%") {
-    error = "expected a percentage such as \"+15%\" or \"-10%\", got \"" + std::string(text) + "\"";
-    return std::nullopt;
+    return limit_error(
+        "expected a percentage such as \"+15%\" or \"-10%\", got \"" + std::string(text) + "\"");
   }
   if (*number < 0 || *number > 10000) {
-    error = "a percentage must be between 0% and 10000%, got \"" + std::string(text) + "\"";
-    return std::nullopt;
+    return limit_error("a percentage must be between 0% and 10000%, got \"" + std::string(text) +
+                       "\"");
   }
   limit.fraction = *number / 100.0;
   return limit;
 }
 
-std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
-                                            std::string& error) {
+Result<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time) {
   std::string_view body = trim(text);
   AbsoluteLimit limit;
   if (!body.empty() && (body.front() == '<' || body.front() == '>')) {
@@ -224,21 +210,21 @@ std::optional<AbsoluteLimit> parse_absolute(std::string_view text, bool is_time,
   std::string_view unit;
   const auto number = leading_number(body, unit);
   if (!number) {
-    error = "expected a limit such as \"< 500ms\" or \"> 1000\", got \"" + std::string(text) + "\"";
-    return std::nullopt;
+    return limit_error(
+        "expected a limit such as \"< 500ms\" or \"> 1000\", got \"" + std::string(text) + "\"");
   }
   limit.unit = std::string(unit);
   if (is_time) {
     const auto factor = time_unit_factor(unit);
     if (!factor) {
-      error = "a time limit needs a unit (ns, us, ms or s), got \"" + std::string(text) + "\"";
-      return std::nullopt;
+      return limit_error("a time limit needs a unit (" + time_unit_list("") + "), got \"" +
+                         std::string(text) + "\"");
     }
     limit.value = *number * *factor;
   } else {
     if (time_unit_factor(unit)) {
-      error = "\"" + std::string(text) + "\" has a time unit, but the metric is not a time";
-      return std::nullopt;
+      return limit_error("\"" + std::string(text) +
+                         "\" has a time unit, but the metric is not a time");
     }
     limit.value = *number;  // any other suffix ("items/s") is a label for the reader
   }

@@ -54,6 +54,20 @@ double normal_upper(double z) {
   return boost::math::cdf(boost::math::complement(standard, z));
 }
 
+// The one-sided p-values of a rank statistic from its normal approximation, with continuity
+// correction; both 1 when the statistic has no variance (every value tied).
+void normal_rank_p_values(double statistic, double mean, double variance,
+                          ComparisonResult& result) {
+  if (variance <= 0.0) {
+    result.p_worse = 1.0;
+    result.p_not_worse = 1.0;
+    return;
+  }
+  const double sd = std::sqrt(variance);
+  result.p_worse = normal_upper((statistic - mean - 0.5) / sd);
+  result.p_not_worse = normal_cdf((statistic - mean + 0.5) / sd);
+}
+
 double normal_quantile(double p) {
   if (p <= 0.0) {
     return -k_infinity;
@@ -292,14 +306,6 @@ void finish_result(ComparisonResult& result, const ComparisonOptions& options, d
   } else {
     result.verdict = Outcome::inconclusive;
   }
-}
-
-std::vector<double> flatten(const std::vector<std::vector<double>>& groups) {
-  std::vector<double> flat;
-  for (const auto& group : groups) {
-    flat.insert(flat.end(), group.begin(), group.end());
-  }
-  return flat;
 }
 
 std::vector<std::vector<double>> non_empty_log_groups(
@@ -671,14 +677,7 @@ ComparisonResult compare_independent(const std::vector<double>& baseline,
     result.method = Method::normal_rank;
     const double tie_fraction = test_n > 1.0 ? rs.tie_term / (test_n * (test_n - 1.0)) : 0.0;
     const double variance = tn1 * tn2 / 12.0 * ((test_n + 1.0) - tie_fraction);
-    if (variance <= 0.0) {
-      result.p_worse = 1.0;
-      result.p_not_worse = 1.0;
-    } else {
-      const double sd = std::sqrt(variance);
-      result.p_worse = normal_upper((rs.u - test_mean - 0.5) / sd);
-      result.p_not_worse = normal_cdf((rs.u - test_mean + 0.5) / sd);
-    }
+    normal_rank_p_values(rs.u, test_mean, variance, result);
   }
 
   long long excluded = -1;
@@ -718,6 +717,13 @@ ScreenedSamples screen_aligned(const std::vector<double>& baseline,
                                const ComparisonOptions& options) {
   ScreenedSamples out;
   out.sides = orient(baseline, candidate, options);
+  if (!(options.same_job_screen_k > 0.0)) {
+    // No screen (the unscreened first pass of the gate's variance prior): nothing to align, and
+    // the Hodges-Lehmann shift, the costly part, is not needed.
+    out.xt = out.sides.xs;
+    out.yt = out.sides.ys;
+    return out;
+  }
   const double aligned_by = hodges_lehmann_shift(out.sides.xs, out.sides.ys);
   std::vector<double> aligned = out.sides.ys;
   for (double& v : aligned) {
@@ -1147,14 +1153,7 @@ ComparisonResult compare_paired(const std::vector<double>& reference,
     const double nu = to_double(n_used);
     const double mean_t = nu * (nu + 1.0) / 4.0;
     const double variance = nu * (nu + 1.0) * (2.0 * nu + 1.0) / 24.0 - sr.tie_term / 48.0;
-    if (variance <= 0.0) {
-      result.p_worse = 1.0;
-      result.p_not_worse = 1.0;
-    } else {
-      const double sd = std::sqrt(variance);
-      result.p_worse = normal_upper((sr.t_plus - mean_t - 0.5) / sd);
-      result.p_not_worse = normal_cdf((sr.t_plus - mean_t + 0.5) / sd);
-    }
+    normal_rank_p_values(sr.t_plus, mean_t, variance, result);
   }
 
   long long excluded = -1;
@@ -1422,6 +1421,14 @@ SequentialResult sequential_step(const std::vector<double>& reference,
     result.decision = SequentialDecision::continue_sampling;
   }
   return result;
+}
+
+std::vector<double> flatten(const std::vector<std::vector<double>>& groups) {
+  std::vector<double> flat;
+  for (const auto& group : groups) {
+    flat.insert(flat.end(), group.begin(), group.end());
+  }
+  return flat;
 }
 
 }  // namespace perfgate::stats

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <locale>
@@ -50,6 +51,25 @@ TEST(NumberFormat, FixedGeneralPercentAndIntegers) {
   EXPECT_EQ(format_integer(std::numeric_limits<std::uint64_t>::max()), "18446744073709551615");
 }
 
+TEST(NumberFormat, RoundedDropsTrailingZerosAsAPersonWritesANumber) {
+  EXPECT_EQ(format_rounded(15.0, 2), "15");
+  EXPECT_EQ(format_rounded(2.5, 2), "2.5");
+  EXPECT_EQ(format_rounded(0.25, 2), "0.25");
+  EXPECT_EQ(format_rounded(0.07 * 100.0, 2), "7");  // 7.000000000000001: rounding noise goes
+  EXPECT_EQ(format_rounded(12.3456, 2), "12.35");
+  EXPECT_EQ(format_rounded(1200.0, 0), "1200");  // zeros before the point stay
+  EXPECT_EQ(format_rounded(-0.5, 1), "-0.5");
+  EXPECT_EQ(format_rounded(std::numeric_limits<double>::quiet_NaN(), 2), "NaN");
+}
+
+TEST(NumberFormat, IntegersOfEveryTypeWithoutAmbiguity) {
+  EXPECT_EQ(format_integer(-3), "-3");
+  EXPECT_EQ(format_integer(7U), "7");
+  EXPECT_EQ(format_integer(std::size_t{42}), "42");
+  EXPECT_EQ(format_integer(short{-12}), "-12");
+  EXPECT_EQ(format_integer(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808");
+}
+
 TEST(NumberFormat, IgnoresTheGlobalLocale) {
   const std::locale previous =
       std::locale::global(std::locale(std::locale::classic(), new CommaNumpunct));
@@ -58,6 +78,8 @@ TEST(NumberFormat, IgnoresTheGlobalLocale) {
   EXPECT_EQ(format_general(1234.5, 3), "1.23e+03");
   EXPECT_EQ(format_percent(12.345), "+1234.5%");
   EXPECT_EQ(format_integer(std::int64_t{1234567}), "1234567");
+  EXPECT_EQ(format_rounded(1234.5, 2), "1234.5");
+  EXPECT_EQ(format_integer(1234567), "1234567");
   std::locale::global(previous);
 }
 

@@ -138,12 +138,17 @@ TEST(ParseGbench, NormalisesEveryTimeUnit) {
   const RunSet run_set = parsed(document({entry("a", 0, 1, "2", "", "ns"),
                                           entry("b", 0, 1, "2", "", "us"),
                                           entry("c", 0, 1, "2", "", "ms"),
-                                          entry("d", 0, 1, "2", "", "s")}));
-  ASSERT_EQ(run_set.benchmarks.size(), 4U);
+                                          entry("d", 0, 1, "2", "", "s"),
+                                          entry("e", 0, 1, "2", "", "\u00B5s"),
+                                          entry("f", 0, 1, "2", "", "\u03BCs")}));
+  ASSERT_EQ(run_set.benchmarks.size(), 6U);
   EXPECT_EQ(run_set.benchmarks[0].find("cpu_time")->samples[0], 2.0);
   EXPECT_EQ(run_set.benchmarks[1].find("cpu_time")->samples[0], 2e3);
   EXPECT_EQ(run_set.benchmarks[2].find("cpu_time")->samples[0], 2e6);
   EXPECT_EQ(run_set.benchmarks[3].find("cpu_time")->samples[0], 2e9);
+  EXPECT_EQ(run_set.benchmarks[4].find("cpu_time")->samples[0], 2e3);  // µs, the micro sign
+  EXPECT_EQ(run_set.benchmarks[5].find("cpu_time")->samples[0], 2e3);  // μs, the Greek mu
+  EXPECT_EQ(run_set.benchmarks[4].time_unit, "\u00B5s");
 }
 
 TEST(ParseGbench, ReadsAggregatesWithCvAsFraction) {
@@ -478,7 +483,7 @@ TEST(ParseGbench, ReportsEveryProblemUpToTheCap) {
   EXPECT_EQ(result.error().dropped(), 5U);
   EXPECT_EQ(format_diagnostic(result.error().items()[19]),
             "bm.json:290: error: /benchmarks/19/time_unit: expected a time unit (\"ns\", \"us\", "
-            "\"ms\" or \"s\"), got string \"minutes\"\n");
+            "\"\u00B5s\", \"ms\" or \"s\"), got string \"minutes\"\n");
   const std::string all = format_diagnostics(result.error());
   EXPECT_EQ(all.substr(all.rfind("...")), "... and 5 more problem(s) not shown\n");
 }

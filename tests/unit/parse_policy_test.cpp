@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace perfgate {
 namespace {
 
@@ -101,8 +105,8 @@ TEST(ParsePolicy, RejectsBadThresholdsAndReportsThemAll) {
                         "\"-10%\", got \"15\""),
             std::string::npos)
       << errors;
-  EXPECT_NE(errors.find("/rules/1/absolute/fail: a time limit needs a unit (ns, us, ms or s), "
-                        "got \"< 500\""),
+  EXPECT_NE(errors.find("/rules/1/absolute/fail: a time limit needs a unit (ns, us, \u00B5s, ms or "
+                        "s), got \"< 500\""),
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("/rules/2/relative/warn: the warn level is beyond the fail level"),
@@ -179,18 +183,44 @@ TEST(ParsePolicy, RejectsDuplicateRuleIds) {
             "  hint: give each rule its own \"id\"\n");
 }
 
+// The one diagnostic of a limit that is not one.
+std::string error_of(const Result<AbsoluteLimit>& limit) {
+  return limit ? std::string() : limit.error().items().front().message;
+}
+
 TEST(ParsePolicy, ParsesLimitsIndependentlyOfTheRest) {
-  std::string error;
-  const auto percent = parse_percent("-7.5%", error);
+  const auto percent = parse_percent("-7.5%");
   ASSERT_TRUE(percent);
   EXPECT_DOUBLE_EQ(percent->fraction, 0.075);
   EXPECT_EQ(percent->direction, Direction::higher_is_better);
-  const auto limit = parse_absolute(">= 2.5us", true, error);
+  const auto limit = parse_absolute(">= 2.5us", true);
   ASSERT_TRUE(limit);
   EXPECT_DOUBLE_EQ(limit->value, 2500.0);
   EXPECT_EQ(limit->direction, Direction::higher_is_better);
-  EXPECT_FALSE(parse_absolute("< 5ms", false, error));
-  EXPECT_EQ(error, "\"< 5ms\" has a time unit, but the metric is not a time");
+  EXPECT_EQ(error_of(parse_absolute("< 5ms", false)),
+            "\"< 5ms\" has a time unit, but the metric is not a time");
+  const auto bad_percent = parse_percent("15");
+  ASSERT_FALSE(bad_percent);
+  EXPECT_EQ(format_diagnostics(bad_percent.error()),
+            "perfgate: error: expected a percentage such as \"+15%\" or \"-10%\", got \"15\"\n");
+}
+
+TEST(ParsePolicy, ReadsEveryTimeUnitOfTheOneTable) {
+  for (const auto& [text, nanoseconds] : std::vector<std::pair<std::string, double>>{
+           {"< 7ns", 7.0},
+           {"< 7us", 7e3},
+           {"< 7\u00B5s", 7e3},
+           {"< 7 \u03BCs", 7e3},
+           {"< 7ms", 7e6},
+           {"< 7 s", 7e9}}) {
+    const auto limit = parse_absolute(text, true);
+    ASSERT_TRUE(limit) << text << ": " << error_of(limit);
+    EXPECT_DOUBLE_EQ(limit->value, nanoseconds) << text;
+  }
+  EXPECT_EQ(error_of(parse_absolute("< 7 minutes", true)),
+            "a time limit needs a unit (ns, us, \u00B5s, ms or s), got \"< 7 minutes\"");
+  EXPECT_EQ(error_of(parse_absolute("< 7\u00B5s", false)),
+            "\"< 7\u00B5s\" has a time unit, but the metric is not a time");
 }
 
 }  // namespace
