@@ -87,6 +87,10 @@ Schedule schedule_of(std::string_view benchmark_name);
 // POSIX ERE metacharacters escaped + "$" (Google Benchmark 1.7 matches filters as ERE).
 std::string exact_filter(std::string_view benchmark_name);
 
+// The --benchmark_filter value that selects every benchmark of one family: "^" + the family's
+// escaped name + "(/.*)?$".
+std::string family_filter(std::string_view family);
+
 // Groups dumps, fed in part order, into timed runs. Per thread, a run is the sum of the
 // segments up to its FinishKeepRunning() dump (PauseTiming() ends a segment; the time between
 // PauseTiming() and ResumeTiming() is zeroed away). FinishKeepRunning() itself calls
@@ -175,5 +179,51 @@ std::map<std::string, std::string> libraries_from_ldd(std::string_view ldd_outpu
 // "/usr/lib/x86_64-linux-gnu/libbenchmark.so.1.7.1" -> "libbenchmark.so.1.7.1": the file name of
 // a library's real (symlink-resolved) path, which carries its full version on Linux.
 std::string library_file_name(std::string_view real_path);
+
+}  // namespace perfgate::callgrind
+
+namespace perfgate::callgrind {
+
+// What a results file of this lane was measured from, so that a suite-level measurement can stand
+// for the current build only while it is one (docs/lanes.md, "One measurement per suite").
+// Recorded in the results' context under the k_measured_* keys.
+struct MeasurementKey {
+  std::string executable_digest;  // executable_digest() of the measured program's bytes
+  std::string filter;             // the --benchmark_filter it was measured with ("" = all)
+  int repeat = 1;                 // runs per benchmark
+};
+
+inline constexpr std::string_view k_measured_executable = "measured_executable";
+inline constexpr std::string_view k_measured_filter = "measured_filter";
+inline constexpr std::string_view k_measured_repeat = "measured_repeat";
+
+// "fnv1a64:<16 lower-case hex digits>": the 64-bit FNV-1a hash of `bytes` (the executable's whole
+// file). Not cryptographic: it tells a rebuilt executable from the measured one, nothing more.
+std::string executable_digest(std::string_view bytes);
+
+// Writes `key` into `context.extra` (the k_measured_* keys).
+void record_measurement_key(const MeasurementKey& key, RunContext& context);
+
+// Why the results whose context is `measured` do not stand for a measurement of `expected` now:
+// one line per difference (the executable's digest, the filter, the repeat count, and every
+// toolchain fingerprint key the results record that `toolchain` contradicts, see
+// fingerprint_mismatches; pass the current toolchain facts, or an empty context to skip them).
+// Empty when the results are current. A context without the k_measured_* keys is never current.
+std::vector<std::string> measurement_staleness(const RunContext& measured,
+                                               const MeasurementKey& expected,
+                                               const RunContext& toolchain);
+inline bool measurement_is_current(const RunContext& measured, const MeasurementKey& expected,
+                                   const RunContext& toolchain) {
+  return measurement_staleness(measured, expected, toolchain).empty();
+}
+
+// Re-recording one family: `existing` (a baseline's runs) with every benchmark of `family`
+// (family_of(name) == family) replaced by the benchmarks of that family in `fresh`, which take the
+// place of the first replaced one (or go last when `existing` had none); every other benchmark
+// and the context of `existing` stay as they are. Refused, with a diagnostic naming `fresh_source`,
+// when `fresh` holds no benchmark of `family`, holds an errored one, or was measured under
+// another fingerprint (fingerprint_mismatches of the two contexts).
+Result<RunSet> merge_family(const RunSet& existing, const RunSet& fresh, std::string_view family,
+                            const std::string& fresh_source);
 
 }  // namespace perfgate::callgrind

@@ -4,6 +4,8 @@
 // the pure perfgate::callgrind functions; this file only spawns, waits, reads and removes.
 #pragma once
 
+#include "process.hpp"
+
 #include <perfgate/callgrind.hpp>
 
 #include <cstddef>
@@ -58,6 +60,10 @@ std::optional<Staged> stage_executable(const std::string& executable, const std:
                                        std::string& error);
 // Removes the run folder of `staged`.
 void remove_staged(const Staged& staged);
+// Removes the /tmp/perfgate-cg-* run folders whose perfgate (named in their perfgate.pid) no
+// longer runs: one killed with SIGKILL, e.g. by a test runner's timeout, cannot remove its own.
+// stage_executable() calls it.
+void remove_abandoned_run_folders();
 
 struct CapturedRun {
   bool started = false;
@@ -89,22 +95,51 @@ struct JobOutcome {
   double cpu_seconds = 0;  // its user + system CPU time
 };
 
+// How the benchmarks share valgrind processes (docs/lanes.md, "One valgrind process per suite").
+//   fork:    one valgrind process per slot (--jobs) runs the fork server of the pinned-host
+//            library, which forks one child per benchmark run, each with the memory layout of a
+//            process of its own (so the same counts); valgrind starts --jobs times in all.
+//   process: one valgrind process per benchmark run (the design before the fork server).
+// Runs the fork server cannot take (a statically linked benchmark ignores the pinned-host library;
+// a stack valgrind laid out otherwise; a server that died) are measured in process mode.
+enum class Isolation { fork, process };
+
 struct RunnerSettings {
   std::string valgrind;  // absolute path
+  Isolation isolation = Isolation::fork;
   std::string stage_dir;
   double timeout_seconds = 120;
   int jobs = 2;
   std::vector<std::string> extra_environment;  // "VAR=value" (--env), see pinned_environment()
+  // When the whole measurement must end (perfgate run's test deadline); runs not finished by
+  // then are reported as errors. None by default.
+  std::optional<Clock::time_point> deadline;
 };
 
-// The valgrind command line that measures one benchmark (docs/lanes.md).
+// The argument that selects one benchmark: "--benchmark_filter=" + callgrind::exact_filter(name).
+std::string filter_argument(const std::string& benchmark);
+
+// The argument that makes the staged program the fork server of slot `slot`; shorter than any
+// filter_argument() (src/preload/pinned_host.cpp needs that).
+std::string fork_server_argument(int slot);
+
+// The valgrind command line that runs `program argument --benchmark_min_time=1e9 ...` under
+// callgrind (docs/lanes.md); `argument` is a filter_argument() or a fork_server_argument().
 std::vector<std::string> callgrind_command(const std::string& valgrind, const std::string& out_file,
                                            const std::string& program,
-                                           const std::string& benchmark);
+                                           const std::string& argument);
 
-// Measures every job, `settings.jobs` valgrind processes at a time; `done` is called as each
-// job finishes (in completion order). The outcomes are returned in job order.
-std::vector<JobOutcome> run_callgrind_jobs(
+struct CallgrindRun {
+  std::vector<JobOutcome> outcomes;  // in job order
+  double cpu_seconds = 0;            // user + system CPU time of every valgrind process
+  std::size_t valgrind_processes = 0;
+  std::size_t forked_runs = 0;     // jobs measured in a child of a fork server
+  std::vector<std::string> notes;  // why runs fell back to a valgrind process each
+};
+
+// Measures every job, `settings.jobs` valgrind processes at a time (see Isolation); `done` is
+// called as each job finishes (in completion order).
+CallgrindRun run_callgrind_jobs(
     const Staged& staged, const std::vector<MeasureJob>& jobs, const RunnerSettings& settings,
     const std::function<void(std::size_t job, const JobOutcome&)>& done);
 

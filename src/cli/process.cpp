@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -24,6 +26,43 @@ namespace perfgate::cli {
 namespace {
 
 constexpr auto k_poll_interval = std::chrono::milliseconds(5);
+
+// The process groups of the running Child objects, for the termination handler (no allocation,
+// no lock: plain atomic slots).
+constexpr std::size_t k_max_children = 256;
+std::atomic<int> s_child_groups[k_max_children];
+volatile std::sig_atomic_t s_termination_signal = 0;
+
+void register_child(int pid) {
+  for (auto& slot : s_child_groups) {
+    int empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) {
+      return;
+    }
+  }
+}
+
+void unregister_child(int pid) {
+  for (auto& slot : s_child_groups) {
+    int expected = pid;
+    if (slot.compare_exchange_strong(expected, 0)) {
+      return;
+    }
+  }
+}
+
+void on_termination(int signal) {
+  s_termination_signal = signal;
+  for (auto& slot : s_child_groups) {
+    const int pid = slot.load();
+    if (pid > 0) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+    }
+  }
+}
+
+constexpr int k_termination_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 double cpu_seconds_of(const struct rusage& usage) {
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
@@ -144,6 +183,7 @@ Child::Child(const std::vector<std::string>& argv, const std::string& cwd,
     return;
   }
   setpgid(m_pid, m_pid);  // also from the parent, so a kill right away reaches the group
+  register_child(m_pid);
   char message[256];
   ssize_t n = 0;
   do {
@@ -184,6 +224,7 @@ bool Child::reap(int options) {
   if (done != m_pid) {
     return false;
   }
+  unregister_child(m_pid);
   m_status = status;
   m_cpu_seconds = cpu_seconds_of(usage);
   m_involuntary_switches = usage.ru_nivcsw;
@@ -244,6 +285,40 @@ ProcessOutcome run_process(const ProcessSpec& spec) {
     decode_status(child.status(), outcome.exit_code, outcome.signal);
   }
   return outcome;
+}
+
+}  // namespace perfgate::cli
+
+namespace perfgate::cli {
+
+struct TerminationGuard::Saved {
+  struct sigaction previous[sizeof(k_termination_signals) / sizeof(int)];
+};
+
+TerminationGuard::TerminationGuard() : m_saved(std::make_unique<Saved>()) {
+  struct sigaction action {};
+  action.sa_handler = on_termination;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < std::size(k_termination_signals); ++i) {
+    sigaction(k_termination_signals[i], &action, &m_saved->previous[i]);
+  }
+}
+
+TerminationGuard::~TerminationGuard() {
+  for (std::size_t i = 0; i < std::size(k_termination_signals); ++i) {
+    sigaction(k_termination_signals[i], &m_saved->previous[i], nullptr);
+  }
+}
+
+int termination_signal() { return s_termination_signal; }
+
+void reraise_termination() {
+  const int signal = s_termination_signal;
+  if (signal == 0) {
+    return;
+  }
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
 }
 
 }  // namespace perfgate::cli

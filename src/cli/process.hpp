@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,5 +91,33 @@ struct ProcessOutcome {
 
 // Runs the process to its end or its deadline (then kills its process group).
 ProcessOutcome run_process(const ProcessSpec& spec);
+
+}  // namespace perfgate::cli
+
+namespace perfgate::cli {
+
+// Fail closed on SIGINT, SIGTERM and SIGHUP (a CI job cancelled, a test runner's timeout): while a
+// TerminationGuard lives, such a signal kills the process group of every running Child at once
+// (kill(2) is async-signal-safe) and is remembered; the polling loops see termination_signal(),
+// stop, and let their owners' destructors remove what they staged. The guard restores the
+// previous handlers; the command that installed it re-raises the signal once it has cleaned up
+// (reraise_termination()), so the caller sees the usual signal exit. SIGKILL cannot be caught:
+// what it leaves behind is removed by the next run (remove_abandoned_run_folders()).
+class TerminationGuard {
+ public:
+  TerminationGuard();
+  ~TerminationGuard();
+  TerminationGuard(const TerminationGuard&) = delete;
+  TerminationGuard& operator=(const TerminationGuard&) = delete;
+
+ private:
+  struct Saved;
+  std::unique_ptr<Saved> m_saved;
+};
+
+// The signal that asked perfgate to stop, or 0.
+int termination_signal();
+// Ends perfgate with the signal termination_signal() names (default action); returns if none.
+void reraise_termination();
 
 }  // namespace perfgate::cli

@@ -2,6 +2,8 @@
 // iteration (include/perfgate/callgrind.hpp). No file, process or clock access.
 #include <perfgate/callgrind.hpp>
 
+#include <perfgate/baseline.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -238,6 +240,12 @@ std::string exact_filter(std::string_view benchmark_name) {
   }
   filter += '$';
   return filter;
+}
+
+std::string family_filter(std::string_view family) {
+  std::string filter = exact_filter(family);
+  filter.pop_back();  // the "$"
+  return filter + "(/.*)?$";
 }
 
 RunCollector::RunCollector(Schedule schedule) : m_schedule(std::move(schedule)) {}
@@ -483,6 +491,115 @@ std::map<std::string, std::string> libraries_from_ldd(std::string_view ldd_outpu
 std::string library_file_name(std::string_view real_path) {
   const std::size_t slash = real_path.rfind('/');
   return std::string(slash == std::string_view::npos ? real_path : real_path.substr(slash + 1));
+}
+
+}  // namespace perfgate::callgrind
+
+namespace perfgate::callgrind {
+
+std::string executable_digest(std::string_view bytes) {
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64: offset basis and prime
+  for (const char byte : bytes) {
+    hash ^= static_cast<unsigned char>(byte);
+    hash *= 1099511628211ULL;
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string digest = "fnv1a64:";
+  for (int shift = 60; shift >= 0; shift -= 4) {
+    digest += k_hex[(hash >> shift) & 0xF];
+  }
+  return digest;
+}
+
+void record_measurement_key(const MeasurementKey& key, RunContext& context) {
+  context.extra[std::string(k_measured_executable)] = key.executable_digest;
+  context.extra[std::string(k_measured_filter)] = key.filter;
+  context.extra[std::string(k_measured_repeat)] = std::to_string(key.repeat);
+}
+
+std::vector<std::string> measurement_staleness(const RunContext& measured,
+                                               const MeasurementKey& expected,
+                                               const RunContext& toolchain) {
+  std::vector<std::string> reasons;
+  const auto recorded = [&](std::string_view key) -> std::optional<std::string> {
+    const auto it = measured.extra.find(std::string(key));
+    return it == measured.extra.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  const auto compare = [&](std::string_view key, const std::string& now, const char* what) {
+    const auto then = recorded(key);
+    if (!then) {
+      reasons.push_back(std::string("the results do not record ") + what + " (" +
+                        std::string(key) + "): measured by an older perfgate");
+    } else if (*then != now) {
+      reasons.push_back(std::string(what) + " changed: measured with \"" + *then +
+                        "\", now \"" + now + "\"");
+    }
+  };
+  compare(k_measured_executable, expected.executable_digest, "the executable");
+  compare(k_measured_filter, expected.filter, "the filter");
+  compare(k_measured_repeat, std::to_string(expected.repeat), "the repeat count");
+  for (const std::string& key : fingerprint_keys(k_lane_instructions)) {
+    const auto now = toolchain.extra.find(key);
+    const auto then = measured.extra.find(key);
+    if (now != toolchain.extra.end() && then != measured.extra.end() &&
+        now->second != then->second) {
+      reasons.push_back(key + " changed: measured with \"" + then->second + "\", now \"" +
+                        now->second + "\"");
+    }
+  }
+  return reasons;
+}
+
+Result<RunSet> merge_family(const RunSet& existing, const RunSet& fresh, std::string_view family,
+                            const std::string& fresh_source) {
+  Diagnostics diagnostics;
+  const auto fail = [&](std::string message, std::string hint) {
+    Diagnostic diagnostic;
+    diagnostic.file = fresh_source;
+    diagnostic.message = std::move(message);
+    diagnostic.hint = std::move(hint);
+    diagnostics.add(std::move(diagnostic));
+  };
+  std::vector<Benchmark> replacement;
+  for (const Benchmark& benchmark : fresh.benchmarks) {
+    if (family_of(benchmark.name) != family) {
+      continue;
+    }
+    if (benchmark.errored) {
+      fail(benchmark.name + ": could not be measured (" + benchmark.error_message +
+               "), so the family is not re-recorded",
+           "fix the benchmark, then record the family again");
+    }
+    replacement.push_back(benchmark);
+  }
+  if (replacement.empty()) {
+    fail("holds no benchmark of family \"" + std::string(family) + "\"",
+         "measure it with --filter '" + family_filter(family) + "'");
+  }
+  if (!existing.context.extra.empty()) {
+    for (const std::string& mismatch : fingerprint_mismatches(existing.context, fresh.context)) {
+      fail("measured under another fingerprint than the baseline: " + mismatch,
+           "record the whole suite again instead of one family");
+    }
+  }
+  if (diagnostics.has_errors()) {
+    return diagnostics;
+  }
+  RunSet merged = existing;
+  merged.benchmarks.clear();
+  bool placed = false;
+  for (const Benchmark& benchmark : existing.benchmarks) {
+    if (family_of(benchmark.name) != family) {
+      merged.benchmarks.push_back(benchmark);
+    } else if (!placed) {
+      merged.benchmarks.insert(merged.benchmarks.end(), replacement.begin(), replacement.end());
+      placed = true;
+    }
+  }
+  if (!placed) {
+    merged.benchmarks.insert(merged.benchmarks.end(), replacement.begin(), replacement.end());
+  }
+  return merged;
 }
 
 }  // namespace perfgate::callgrind

@@ -385,5 +385,125 @@ TEST(Callgrind, StackPaddingMakesEveryKernelLookLikeOne) {
   EXPECT_NE(pinned_host_of(std::nullopt), k_pinned_host);
 }
 
+TEST(Callgrind, FamilyFilterSelectsTheFamilyAndItsArguments) {
+  EXPECT_EQ(family_filter("BM_Fnv1a"), "^BM_Fnv1a(/.*)?$");
+  EXPECT_EQ(family_filter("BM_Cmp=="), "^BM_Cmp==(/.*)?$");
+  EXPECT_EQ(family_filter("BM_a.b"), "^BM_a\\.b(/.*)?$");
+}
+
+TEST(Callgrind, ExecutableDigestIsFnv1a64OfTheBytes) {
+  // The published FNV-1a 64 test vectors.
+  EXPECT_EQ(executable_digest(""), "fnv1a64:cbf29ce484222325");
+  EXPECT_EQ(executable_digest("a"), "fnv1a64:af63dc4c8601ec8c");
+  EXPECT_EQ(executable_digest("foobar"), "fnv1a64:85944171f73967e8");
+}
+
+RunContext measured_context() {
+  RunContext context;
+  context.extra["lane"] = "instructions";
+  context.extra["valgrind_version"] = "3.19.0";
+  record_measurement_key({executable_digest("bench v1"), "^BM_", 2}, context);
+  return context;
+}
+
+TEST(Callgrind, MeasurementIsCurrentForTheSameExecutableFilterAndRepeat) {
+  const RunContext context = measured_context();
+  EXPECT_EQ(context.extra.at("measured_filter"), "^BM_");
+  EXPECT_EQ(context.extra.at("measured_repeat"), "2");
+  RunContext toolchain;
+  toolchain.extra["valgrind_version"] = "3.19.0";
+  EXPECT_TRUE(measurement_is_current(context, {executable_digest("bench v1"), "^BM_", 2},
+                                     toolchain));
+  EXPECT_TRUE(measurement_is_current(context, {executable_digest("bench v1"), "^BM_", 2}, {}));
+}
+
+TEST(Callgrind, MeasurementIsStaleWhenTheExecutableFilterRepeatOrToolchainChanged) {
+  const RunContext context = measured_context();
+  RunContext toolchain;
+  toolchain.extra["valgrind_version"] = "3.20.0";
+  const auto reasons =
+      measurement_staleness(context, {executable_digest("bench v2"), "^BM_X", 3}, toolchain);
+  ASSERT_EQ(reasons.size(), 4U);
+  EXPECT_EQ(reasons[0], "the executable changed: measured with \"" +
+                            executable_digest("bench v1") + "\", now \"" +
+                            executable_digest("bench v2") + "\"");
+  EXPECT_EQ(reasons[1], "the filter changed: measured with \"^BM_\", now \"^BM_X\"");
+  EXPECT_EQ(reasons[2], "the repeat count changed: measured with \"2\", now \"3\"");
+  EXPECT_EQ(reasons[3], "valgrind_version changed: measured with \"3.19.0\", now \"3.20.0\"");
+}
+
+TEST(Callgrind, MeasurementWithoutItsKeyIsNeverCurrent) {
+  RunContext old;
+  old.extra["lane"] = "instructions";
+  const auto reasons = measurement_staleness(old, {executable_digest("x"), "", 1}, {});
+  ASSERT_EQ(reasons.size(), 3U);
+  EXPECT_EQ(reasons[0],
+            "the results do not record the executable (measured_executable): measured by an "
+            "older perfgate");
+}
+
+Benchmark counted(const std::string& name, double count) {
+  Benchmark benchmark;
+  benchmark.name = name;
+  benchmark.family = family_of(name);
+  benchmark.series(metric::k_instructions).samples = {count};
+  return benchmark;
+}
+
+TEST(Callgrind, MergeFamilyReplacesOnlyThatFamilyInPlace) {
+  RunSet existing;
+  existing.context.extra["lane"] = "instructions";
+  existing.context.extra["valgrind_version"] = "3.19.0";
+  existing.benchmarks = {counted("BM_A/1", 1), counted("BM_B/1", 2), counted("BM_B/2", 3),
+                         counted("BM_C", 4)};
+  RunSet fresh;
+  fresh.context = existing.context;
+  fresh.benchmarks = {counted("BM_B/1", 20), counted("BM_B/8", 80), counted("BM_C", 99)};
+  const auto merged = merge_family(existing, fresh, "BM_B", "fresh.json");
+  ASSERT_TRUE(merged) << format_diagnostics(merged.error());
+  std::vector<std::string> names;
+  for (const Benchmark& benchmark : merged->benchmarks) {
+    names.push_back(benchmark.name + "=" +
+                    std::to_string(static_cast<int>(
+                        benchmark.find(metric::k_instructions)->samples.at(0))));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"BM_A/1=1", "BM_B/1=20", "BM_B/8=80", "BM_C=4"}));
+}
+
+TEST(Callgrind, MergeFamilyAppendsANewFamily) {
+  RunSet existing;
+  existing.benchmarks = {counted("BM_A", 1)};
+  RunSet fresh;
+  fresh.benchmarks = {counted("BM_New/3", 5)};
+  const auto merged = merge_family(existing, fresh, "BM_New", "fresh.json");
+  ASSERT_TRUE(merged);
+  ASSERT_EQ(merged->benchmarks.size(), 2U);
+  EXPECT_EQ(merged->benchmarks[1].name, "BM_New/3");
+}
+
+TEST(Callgrind, MergeFamilyRefusesAMissingFamilyAnErrorAndAnotherToolchain) {
+  RunSet existing;
+  existing.context.extra["lane"] = "instructions";
+  existing.context.extra["valgrind_version"] = "3.19.0";
+  existing.benchmarks = {counted("BM_A", 1)};
+  RunSet fresh;
+  fresh.context = existing.context;
+  fresh.benchmarks = {counted("BM_A", 2)};
+  const auto missing = merge_family(existing, fresh, "BM_B", "fresh.json");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(format_diagnostics(missing.error()),
+            "fresh.json: error: holds no benchmark of family \"BM_B\"\n"
+            "  hint: measure it with --filter '^BM_B(/.*)?$'\n");
+  fresh.benchmarks[0].errored = true;
+  fresh.benchmarks[0].error_message = "timed out";
+  fresh.context.extra["valgrind_version"] = "3.20.0";
+  const auto refused = merge_family(existing, fresh, "BM_A", "fresh.json");
+  ASSERT_FALSE(refused);
+  const std::string text = format_diagnostics(refused.error());
+  EXPECT_NE(text.find("BM_A: could not be measured (timed out)"), std::string::npos) << text;
+  EXPECT_NE(text.find("measured under another fingerprint than the baseline"), std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace perfgate::callgrind
