@@ -24,6 +24,7 @@ struct MergeOptions {
   std::vector<std::string> dirs;
   std::string out;
   std::string format;  // "" = every summary format
+  bool exit_zero = false;  // the suite's summary test: the gate tests carry the verdicts
 };
 
 // The folders under `root` that hold a run.json, except those inside `skip` (the output folder).
@@ -91,6 +92,12 @@ bool read_folders(const std::set<fs::path>& folders, const std::vector<fs::path>
       continue;
     }
     artifact.run_text = std::move(*run);
+    if (artifact.run_text.find("\"perfgate.run/1\"") != std::string::npos) {
+      // Left in a build tree by a perfgate before `perfgate run`: its test has not run since.
+      std::cerr << artifact.run_source << ": warning: skipped: written by an older perfgate "
+                                          "(perfgate.run/1); its test has not run since\n";
+      continue;
+    }
     artifact.report_source = (folder / "report.json").string();
     std::error_code ec;
     if (fs::exists(artifact.report_source, ec)) {
@@ -174,7 +181,7 @@ int merge(const MergeOptions& options) {
   }
   render_summary(*summary, Format::markdown, std::cout, render_options);
   std::cout.flush();
-  return exit_code(*summary);
+  return options.exit_zero ? k_exit_passed : exit_code(*summary);
 }
 
 }  // namespace
@@ -198,6 +205,9 @@ Command setup_report(CLI::App& parent) {
   merge_app->add_option("--out", options->out, "Folder to write " + files + " into")->required();
   merge_app->add_option("--format", options->format,
                         "Write only this format: " + format_names(true) + " (default: all)");
+  merge_app->add_flag("--exit-zero", options->exit_zero,
+                      "Exit 0 once the summary is written, whatever the tests' verdicts (each "
+                      "gate test reports its own); unreadable input still exits 2");
   return {report, [options] { return merge(*options); }};
 }
 

@@ -38,6 +38,7 @@ struct RunState {
   std::string benchmarks;  // the family's --benchmark_filter ("" = the lane's whole filter)
   std::string artifacts;   // this run's folder
   std::string executable;  // the candidate's executable
+  std::string repository;  // the source tree's repository root (git), else the source folder
   Clock::time_point started = Clock::now();
   double hard_limit = 0;  // seconds after `started`
   run::MeasureSettings settings;
@@ -106,8 +107,17 @@ run::Outcome run_gate_test(RunState& state);
 run::Outcome run_validate(RunState& state);
 run::Outcome run_bootstrap(RunState& state);
 run::Outcome run_record(RunState& state);
-// The instructions lane's measurement of `filter` into `out` (exit code of perfgate measure).
+// The instructions lane's measurement of `filter` into `out` (exit code of perfgate measure), and
+// the arguments that decide what it measures (the variables of ENVIRONMENT and FORWARD_ENV, less
+// BASELINE_UNSET_ENV for a run that makes a baseline).
 int measure_instructions(RunState& state, const std::string& filter, const std::string& out,
                          bool makes_baseline);
+std::vector<std::string> measure_arguments(const RunState& state, const std::string& filter,
+                                           bool makes_baseline, bool announce);
+
+// run_suite_measure.cpp: the suite measured once by the bootstrap.instr fixture.
+std::string suite_measurement(const RunState& state);
+void measure_suite(RunState& state);
+std::optional<std::string> current_suite_measurement(const RunState& state);
 
 }  // namespace perfgate::cli

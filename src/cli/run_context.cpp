@@ -95,6 +95,11 @@ void add_git(RunState& state) {
   auto& c = state.context;
   c["git_commit"] = "unknown";
   c["git_dirty"] = "unknown";
+  state.repository =
+      trim(output_of(state, {"git", "-C", state.config.source_dir, "rev-parse", "--show-toplevel"}));
+  if (state.repository.empty()) {
+    state.repository = state.config.source_dir;
+  }
   const std::string commit =
       trim(output_of(state, {"git", "-C", state.config.source_dir, "rev-parse", "HEAD"}));
   if (commit.empty()) {

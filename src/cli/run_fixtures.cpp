@@ -60,15 +60,11 @@ std::string class_text(const RunState& state) {
 
 }  // namespace
 
-int measure_instructions(RunState& state, const std::string& filter, const std::string& out,
-                         bool makes_baseline) {
-  std::vector<std::string> arguments{
-      "measure", "instructions", "--executable", state.executable, "--context",
-      state.path("context.json"), "--suite", state.config.suite, "--out", out, "--jobs",
-      std::to_string(state.config.instructions_jobs), "--repeat",
-      std::to_string(state.settings.repetitions), "--timeout",
-      std::to_string(static_cast<long>(std::max(1.0, state.seconds_left()))), "--stage-dir",
-      state.path("callgrind")};
+std::vector<std::string> measure_arguments(const RunState& state, const std::string& filter,
+                                           bool makes_baseline, bool announce) {
+  std::vector<std::string> arguments{"--executable", state.executable, "--suite", state.config.suite,
+                                     "--jobs", std::to_string(state.config.instructions_jobs),
+                                     "--repeat", std::to_string(state.settings.repetitions)};
   if (!filter.empty()) {
     arguments.push_back("--filter");
     arguments.push_back(filter);
@@ -88,9 +84,26 @@ int measure_instructions(RunState& state, const std::string& filter, const std::
     if (value != nullptr && !skipped(name)) {
       arguments.push_back("--env");
       arguments.push_back(name + "=" + value);
-      std::cout << "perfgate: forwarding " << name << "=" << value
-                << " to the measured benchmark (FORWARD_ENV)" << std::endl;
+      if (announce) {
+        std::cout << "perfgate: forwarding " << name << "=" << value
+                  << " to the measured benchmark (FORWARD_ENV)" << std::endl;
+      }
     }
+  }
+  return arguments;
+}
+
+int measure_instructions(RunState& state, const std::string& filter, const std::string& out,
+                         bool makes_baseline) {
+  std::vector<std::string> arguments{"measure", "instructions"};
+  for (auto& argument : measure_arguments(state, filter, makes_baseline, true)) {
+    arguments.push_back(std::move(argument));
+  }
+  for (const std::string& extra :
+       {std::string("--context"), state.path("context.json"), std::string("--out"), out,
+        std::string("--timeout"), std::to_string(static_cast<long>(std::max(1.0, state.seconds_left()))),
+        std::string("--stage-dir"), state.path("callgrind")}) {
+    arguments.push_back(extra);
   }
   const ProcessOutcome outcome = run_perfgate(state, arguments, "measure-instructions", "measure.log");
   print_file(state.path("measure.log"));
@@ -173,6 +186,9 @@ run::Outcome run_bootstrap(RunState& state) {
   if (state.lane == run::Lane::instr && !state.toolchain.error.empty()) {
     throw RunEnd{run::Status::error, state.toolchain.error};
   }
+  if (state.lane == run::Lane::instr) {
+    measure_suite(state);  // once, for every instr test of the suite
+  }
   const std::string& name = lane_class(state);
   std::error_code ec;
   const bool committed = fs::exists(run::committed_baseline(state.config, name), ec);
@@ -238,7 +254,7 @@ run::Outcome run_record(RunState& state) {
       lane_class(state), "--context", state.path("context.json"), "--reason", reason,
       "--recorded-by", run::recorded_by(environment, host_name()), "--policy",
       state.lane == run::Lane::instr ? state.config.instructions_policy : state.config.policy,
-      "--report-dir", state.path("comparison"), "--paths-relative-to", state.config.source_dir};
+      "--report-dir", state.path("comparison"), "--paths-relative-to", state.repository};
   for (const auto& file : results) {
     arguments.insert(arguments.begin() + 2, {"--results", file});
   }

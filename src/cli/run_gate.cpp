@@ -58,8 +58,12 @@ void select_baseline(RunState& state) {
 
 // The candidate's results of this test: a benchmark run, or the instructions measurement.
 // Returns the exit code of perfgate measure (3 = something could not be measured) or 0.
-int measure_candidate(RunState& state, const std::string& results) {
+int measure_candidate(RunState& state, std::string& results) {
   if (state.lane == run::Lane::instr) {
+    if (const auto suite = current_suite_measurement(state)) {
+      results = *suite;
+      return 0;
+    }
     return measure_instructions(state, state.benchmarks, results, false);
   }
   BenchmarkRun run;
@@ -115,7 +119,7 @@ int confirm_fail(RunState& state, const std::string& policy, std::string& findin
 
 run::Outcome stored_gate(RunState& state) {
   select_baseline(state);
-  const std::string results =
+  std::string results =
       state.path(state.lane == run::Lane::instr ? "instructions.json" : "results.json");
   const int measured = measure_candidate(state, results);
   const std::string policy =
@@ -183,6 +187,9 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
     report.report_dir = call.report_dir;
     report.ctest_measurements = call.print;
     report.color = "never";
+    // Markdown and HTML name files relative to the build or source tree, never by this runner's
+    // folders.
+    report.path_roots = {state.config.binary_dir, state.repository};
     if (!call.print) {
       std::ostringstream ignored;
       // emit_reports prints to stdout; a report-only call keeps the test's output short.

@@ -733,10 +733,16 @@ bool check_schema(const boost::json::object& object, std::string_view expected_k
     return false;
   }
   if (text != expected) {
+    // Which side is older decides the advice: upgrade perfgate, or re-make the file with it.
+    const std::string_view version = text.substr(prefix.size());
+    int found = 0;
+    const auto [end, error] = std::from_chars(version.data(), version.data() + version.size(), found);
+    const bool older = error == std::errc() && end == version.data() + version.size() && found < major;
     diagnostics.error(source, "/schema",
                       "unsupported version \"" + std::string(text) + "\": this perfgate reads \"" +
                           expected + "\"",
-                      "a newer perfgate wrote this file; upgrade perfgate");
+                      older ? "an older perfgate wrote this file; make it again with this perfgate"
+                            : "a newer perfgate wrote this file; upgrade perfgate");
     return false;
   }
   return true;
