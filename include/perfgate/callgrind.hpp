@@ -218,7 +218,7 @@ inline bool measurement_is_current(const RunContext& measured, const Measurement
 }
 
 // Re-recording one family: `existing` (a baseline's runs) with every benchmark of `family`
-// (family_of(name) == family) replaced by the benchmarks of that family in `fresh`, which take the
+// (the family itself or a name that continues it after a '/': "BM_x", "Fixture/Method") replaced by the benchmarks of that family in `fresh`, which take the
 // place of the first replaced one (or go last when `existing` had none); every other benchmark
 // and the context of `existing` stay as they are. Refused, with a diagnostic naming `fresh_source`,
 // when `fresh` holds no benchmark of `family`, holds an errored one, or was measured under

@@ -151,9 +151,8 @@ struct NextLook {
 };
 NextLook next_look(const GateResult& look, std::size_t have, std::size_t cap, std::size_t looks);
 
-// A --benchmark_filter that matches exactly these names (RE2 and std::regex: escaped literally).
+// A --benchmark_filter that matches exactly these names (escaped by discovery's regex_escape).
 std::string literal_filter(const std::vector<std::string>& names);
-std::string regex_escape(std::string_view text);
 
 // ---- confirmation (CONFIRM) ------------------------------------------------------------
 

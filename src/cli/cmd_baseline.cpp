@@ -3,6 +3,7 @@
 #include "common.hpp"
 #include "exit_code.hpp"
 
+#include <perfgate/callgrind.hpp>
 #include <perfgate/io.hpp>
 #include <perfgate/version.hpp>
 
@@ -26,6 +27,7 @@ struct RecordOptions {
   std::string policy;
   std::string report_dir;
   std::string paths_relative_to;  // files under it are named relative to it
+  std::string family;             // re-record only this family of the existing baseline
   std::string command_line;
 };
 
@@ -120,6 +122,16 @@ int record(const RecordOptions& options) {
                                   "then record again\n";
       return k_exit_invalid_input;
     }
+    if (!options.family.empty()) {
+      // One family re-recorded: every other benchmark keeps the numbers it had.
+      auto merged = callgrind::merge_family(previous->runs, baseline.runs, options.family,
+                                            baseline.provenance.source);
+      if (!merged) {
+        std::cerr << format_diagnostics(merged.error());
+        return k_exit_invalid_input;
+      }
+      baseline.runs = std::move(*merged);
+    }
     baseline.history.push_back(previous->provenance);
     baseline.history.insert(baseline.history.end(), previous->history.begin(),
                             previous->history.end());
@@ -140,6 +152,11 @@ int record(const RecordOptions& options) {
         return k_exit_invalid_input;
       }
     }
+  }
+  if (!options.family.empty() && baseline.history.empty()) {
+    std::cerr << "perfgate: error: --family re-records one family of an existing baseline, and '"
+              << options.out << "' does not exist\n  hint: record the whole suite first\n";
+    return k_exit_invalid_input;
   }
   if (auto written = write_file_atomic(options.out, write_baseline(baseline)); !written) {
     std::cerr << format_diagnostics(written.error());
@@ -198,6 +215,9 @@ Command setup_baseline(CLI::App& parent) {
       ->required()
       ->check(CLI::ExistingFile);
   rec->add_option("--suite", options->suite, "Suite name")->required();
+  rec->add_option("--family", options->family,
+                  "Re-record only this family (\"BM_x\", \"Fixture/Method\") of the existing "
+                  "baseline --out; every other benchmark keeps its numbers");
   rec->add_option("--out", options->out, "Baseline file to write (baselines/<runner>/<suite>.json)")
       ->required();
   rec->add_option("--reason", options->reason, "Why this baseline is recorded or changes")

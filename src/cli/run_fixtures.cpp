@@ -5,6 +5,8 @@
 #include "exit_code.hpp"
 #include "run.hpp"
 
+#include <perfgate/callgrind.hpp>
+
 #include <filesystem>
 #include <iostream>
 
@@ -24,7 +26,9 @@ std::vector<std::string> measure_for_baseline(RunState& state, std::size_t runs)
   std::vector<std::string> results;
   if (state.lane == run::Lane::instr) {
     const std::string out = state.path("instructions.json");
-    const int exit = measure_instructions(state, state.config.instructions_filter, out, true);
+    const std::string filter =
+        state.benchmarks.empty() ? state.config.instructions_filter : state.benchmarks;
+    const int exit = measure_instructions(state, filter, out, true);
     if (exit != 0) {
       throw RunEnd{run::Status::run_failed,
                    "perfgate measure instructions failed (exit " + std::to_string(exit) +
@@ -36,7 +40,7 @@ std::vector<std::string> measure_for_baseline(RunState& state, std::size_t runs)
   for (std::size_t i = 1; i <= runs; ++i) {
     BenchmarkRun run;
     run.executable = state.executable;
-    run.filter = state.config.filter;
+    run.filter = state.benchmarks.empty() ? state.config.filter : state.benchmarks;
     run.repetitions = state.settings.repetitions;
     run.results = state.path(runs == 1 ? "results.json" : "results-" + std::to_string(i) + ".json");
     run.log = runs == 1 ? "benchmark.log" : "benchmark-" + std::to_string(i) + ".log";
@@ -239,6 +243,13 @@ run::Outcome run_record(RunState& state) {
   }
   state.record.baseline = out;
   state.record.baseline_kind = "committed";
+  // One family re-recorded (--family or PERFGATE_FAMILY): measured alone, merged into the file.
+  if (state.family.empty()) {
+    state.family = RunState::env("PERFGATE_FAMILY");
+  }
+  if (!state.family.empty() && state.benchmarks.empty()) {
+    state.benchmarks = callgrind::family_filter(state.family);
+  }
   state.hard_limit = 1e9;  // a record is run by hand: no CTest timeout
   const std::vector<std::string> results = measure_for_baseline(
       state, state.lane == run::Lane::instr ? 1 : std::max<std::size_t>(1, state.config.record_runs));
@@ -255,6 +266,10 @@ run::Outcome run_record(RunState& state) {
       "--recorded-by", run::recorded_by(environment, host_name()), "--policy",
       state.lane == run::Lane::instr ? state.config.instructions_policy : state.config.policy,
       "--report-dir", state.path("comparison"), "--paths-relative-to", state.repository};
+  if (!state.family.empty()) {
+    arguments.push_back("--family");
+    arguments.push_back(state.family);
+  }
   for (const auto& file : results) {
     arguments.insert(arguments.begin() + 2, {"--results", file});
   }

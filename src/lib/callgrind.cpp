@@ -1,6 +1,7 @@
 // The deterministic lane's pure half: callgrind dump text -> timed runs -> instructions per
 // iteration (include/perfgate/callgrind.hpp). No file, process or clock access.
 #include <perfgate/callgrind.hpp>
+#include <perfgate/discover.hpp>
 
 #include <perfgate/baseline.hpp>
 
@@ -231,15 +232,8 @@ Schedule schedule_of(std::string_view benchmark_name) {
 }
 
 std::string exact_filter(std::string_view benchmark_name) {
-  std::string filter = "^";
-  for (const char c : benchmark_name) {
-    if (std::strchr("[](){}.*+?^$|\\", c) != nullptr && c != '\0') {
-      filter += '\\';
-    }
-    filter += c;
-  }
-  filter += '$';
-  return filter;
+  // Escaped as discovery escapes (Google Benchmark 1.7's std::regex rejects "\]" and "\}").
+  return "^" + regex_escape(benchmark_name) + "$";
 }
 
 std::string family_filter(std::string_view family) {
@@ -550,6 +544,15 @@ std::vector<std::string> measurement_staleness(const RunContext& measured,
   return reasons;
 }
 
+namespace {
+// `name` belongs to `family` ("BM_x" or a fixture's "Fixture/Method", as discovery groups them):
+// it is the family itself or continues it after a '/'.
+bool in_family(std::string_view name, std::string_view family) {
+  return name.substr(0, family.size()) == family &&
+         (name.size() == family.size() || name[family.size()] == '/');
+}
+}  // namespace
+
 Result<RunSet> merge_family(const RunSet& existing, const RunSet& fresh, std::string_view family,
                             const std::string& fresh_source) {
   Diagnostics diagnostics;
@@ -562,7 +565,7 @@ Result<RunSet> merge_family(const RunSet& existing, const RunSet& fresh, std::st
   };
   std::vector<Benchmark> replacement;
   for (const Benchmark& benchmark : fresh.benchmarks) {
-    if (family_of(benchmark.name) != family) {
+    if (!in_family(benchmark.name, family)) {
       continue;
     }
     if (benchmark.errored) {
@@ -589,7 +592,7 @@ Result<RunSet> merge_family(const RunSet& existing, const RunSet& fresh, std::st
   merged.benchmarks.clear();
   bool placed = false;
   for (const Benchmark& benchmark : existing.benchmarks) {
-    if (family_of(benchmark.name) != family) {
+    if (!in_family(benchmark.name, family)) {
       merged.benchmarks.push_back(benchmark);
     } else if (!placed) {
       merged.benchmarks.insert(merged.benchmarks.end(), replacement.begin(), replacement.end());

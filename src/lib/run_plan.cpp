@@ -1,6 +1,8 @@
 // The pure decisions of `perfgate run` (run_plan.hpp).
 #include <perfgate/run_plan.hpp>
 
+#include <perfgate/discover.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <array>
@@ -356,18 +358,6 @@ std::vector<std::size_t> run_chunks(std::size_t have, std::size_t target, std::s
     have += reps;
   }
   return chunks;
-}
-
-std::string regex_escape(std::string_view text) {
-  static constexpr std::string_view k_special = "[]().*+?^$(){}|\\";
-  std::string out;
-  for (const char c : text) {
-    if (k_special.find(c) != std::string_view::npos) {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out;
 }
 
 std::string literal_filter(const std::vector<std::string>& names) {

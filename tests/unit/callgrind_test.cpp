@@ -130,7 +130,7 @@ TEST(Callgrind, ExactFilterEscapesRegexCharacters) {
   EXPECT_EQ(exact_filter("BM_x/64/threads:2"), "^BM_x/64/threads:2$");
   EXPECT_EQ(exact_filter("BM_TemplVecPush<int>"), "^BM_TemplVecPush<int>$");
   EXPECT_EQ(exact_filter("BM_a.b(c)[d]*+?^$|\\"),
-            "^BM_a\\.b\\(c\\)\\[d\\]\\*\\+\\?\\^\\$\\|\\\\$");
+            "^BM_a\\.b\\(c\\)\\[d]\\*\\+\\?\\^\\$\\|\\\\$");  // "]" stays bare
 }
 
 TEST(Callgrind, InstructionsPerIterationCancelsOverheadAndWarmUp) {

@@ -151,7 +151,7 @@ TEST(RunPlan, ChunksReachTheTarget) {
 
 TEST(RunPlan, LiteralFilterEscapesEveryName) {
   EXPECT_EQ(literal_filter({"BM_a/8", "BM_b<int>/1"}), "^(BM_a/8|BM_b<int>/1)$");
-  EXPECT_EQ(regex_escape("BM_x(1.5)+[a]|$"), "BM_x\\(1\\.5\\)\\+\\[a\\]\\|\\$");
+  EXPECT_EQ(literal_filter({"BM_x(1.5)+[a]|$"}), "^(BM_x\\(1\\.5\\)\\+\\[a]\\|\\$)$");
 }
 
 TEST(RunPlan, NextLookDecidedContinueOrGiveUp) {
