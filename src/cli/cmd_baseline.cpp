@@ -28,6 +28,7 @@ struct RecordOptions {
   std::string report_dir;
   std::string paths_relative_to;  // files under it are named relative to it
   std::string family;             // re-record only this family of the existing baseline
+  bool pool_runs = false;         // the runs' repetitions as one sample
   std::string command_line;
 };
 
@@ -91,6 +92,15 @@ int record(const RecordOptions& options) {
     apply_context(*runs, *context);
   }
 
+  if (options.pool_runs) {
+    // One sample of every run's repetitions: their spread then holds the run-to-run offsets too,
+    // so a gate against it is more cautious, not less (docs/baselines.md, RECORD_RUNS).
+    for (auto& benchmark : runs->benchmarks) {
+      for (auto& metric : benchmark.metrics) {
+        metric.groups.clear();
+      }
+    }
+  }
   Baseline baseline;
   baseline.suite = options.suite;
   baseline.runner = options.runner;
@@ -215,6 +225,9 @@ Command setup_baseline(CLI::App& parent) {
       ->required()
       ->check(CLI::ExistingFile);
   rec->add_option("--suite", options->suite, "Suite name")->required();
+  rec->add_flag("--pool-runs", options->pool_runs,
+                "Pool the repetitions of several --results runs into one sample (the stored "
+                "wall-time lane: the runs judge the load, the gate sees one sample)");
   rec->add_option("--family", options->family,
                   "Re-record only this family (\"BM_x\", \"Fixture/Method\") of the existing "
                   "baseline --out; every other benchmark keeps its numbers");

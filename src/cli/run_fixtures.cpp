@@ -270,6 +270,9 @@ run::Outcome run_record(RunState& state) {
     arguments.push_back("--family");
     arguments.push_back(state.family);
   }
+  if (results.size() > 1) {
+    arguments.push_back("--pool-runs");
+  }
   for (const auto& file : results) {
     arguments.insert(arguments.begin() + 2, {"--results", file});
   }

@@ -2,6 +2,8 @@
 // test's deadline, their console output kept, and every way they can fail named.
 #include "run.hpp"
 
+#include <perfgate/parse.hpp>
+
 #include <filesystem>
 #include <iostream>
 
@@ -126,6 +128,12 @@ void run_benchmark(RunState& state, const BenchmarkRun& run) {
   }
   if (results->empty()) {
     throw RunEnd{run::Status::run_failed, "the --benchmark_out file of " + run.what + " is empty (" + results_name + ")."};
+  }
+  if (auto parsed = parse_results(*results, run.results); !parsed) {
+    // What the benchmark wrote is the run's fault, not the gate's input: a run failure.
+    throw RunEnd{run::Status::run_failed, run.what + " wrote results perfgate cannot read (" +
+                                              results_name + "):\n" +
+                                              format_diagnostics(parsed.error())};
   }
   if (results->find("\"run_name\"") == std::string::npos &&
       results->find("\"benchmarks\"") != std::string::npos &&

@@ -1,0 +1,95 @@
+# Every outcome of a gate test, through real CTest, with the fake benchmark (tests/fake_benchmark):
+# configure a consumer (project/), record its baseline, then run perf.outcomes.BM_Alpha under one
+# scenario after another and check the exit code in CTest's output, in Testing/*/Test.xml
+# ("Exit Value"), in run.json, and that the artifacts are there, whatever happened.
+#
+# -D PERFGATE=<perfgate> -D FAKE=<perfgate_fake_benchmark> -D MODULE_DIR=<cmake/> -D WORK=<folder>
+# -D SOURCE=<tests/run> -D CTEST=<ctest> -D GENERATOR=<generator>
+cmake_minimum_required(VERSION 3.25)
+set(build "${WORK}/build")
+file(REMOVE_RECURSE "${WORK}")
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -S "${SOURCE}/project" -B "${build}" -G "${GENERATOR}"
+          -DCMAKE_BUILD_TYPE=Release "-DPERFGATE=${PERFGATE}" "-DFAKE=${FAKE}"
+          "-DPERFGATE_MODULE_DIR=${MODULE_DIR}"
+  OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "configuring the consumer failed:\n${out}")
+endif()
+
+# The baseline, from RECORD_RUNS separate runs of the steady scenario.
+set(ENV{FAKE_BENCHMARK_SCENARIO} "${SOURCE}/scenarios/base.txt")
+set(ENV{PERFGATE_REASON} "the outcome tests' baseline")
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${build}" --target perfgate_record_baseline_outcomes
+  OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+if(NOT result EQUAL 0 OR NOT EXISTS "${build}/baselines/outcomes-runner/outcomes.json")
+  message(FATAL_ERROR "recording the baseline failed:\n${out}")
+endif()
+
+set(failures "")
+# check(<scenario> <expected exit> <expected status> <output regex>)
+function(check scenario code status regex)
+  set(ENV{FAKE_BENCHMARK_SCENARIO} "${SOURCE}/scenarios/${scenario}.txt")
+  file(REMOVE_RECURSE "${build}/Testing")
+  execute_process(COMMAND "${CTEST}" --test-dir "${build}" -T Test --no-tests=error
+                          -R "^perf\\.outcomes\\.BM_Alpha$" -V
+    OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+  set(artifacts "${build}/perfgate-artifacts/outcomes/perf.outcomes.BM_Alpha")
+  set(problems "")
+  if(code EQUAL 0 AND NOT result EQUAL 0)
+    string(APPEND problems " ctest failed;")
+  elseif(NOT code EQUAL 0 AND result EQUAL 0)
+    string(APPEND problems " ctest passed;")
+  endif()
+  if(NOT code EQUAL 0 AND NOT out MATCHES "perfgate exit ${code}: ")
+    string(APPEND problems " the output does not say 'perfgate exit ${code}';")
+  endif()
+  if(NOT out MATCHES "${regex}")
+    string(APPEND problems " the output does not match '${regex}';")
+  endif()
+  file(GLOB test_xml "${build}/Testing/*/Test.xml")
+  if(test_xml)
+    file(READ "${test_xml}" xml)
+    string(REGEX MATCH "<Name>perf\\.outcomes\\.BM_Alpha</Name>.*</Test>" section "${xml}")
+    if(code EQUAL 0)
+      if(NOT section MATCHES "Status=\"passed\"|<Test Status=\"passed\">" AND NOT xml MATCHES "<Test Status=\"passed\">")
+        string(APPEND problems " Test.xml does not say passed;")
+      endif()
+    elseif(NOT section MATCHES "name=\"Exit Value\">[ \n\t]*<Value>${code}</Value>")
+      string(APPEND problems " Test.xml has no Exit Value ${code};")
+    endif()
+  else()
+    string(APPEND problems " no Testing/*/Test.xml;")
+  endif()
+  foreach(file run.json report.txt report.md report.html report.junit.xml context.json)
+    if(NOT EXISTS "${artifacts}/${file}")
+      string(APPEND problems " no ${file};")
+    endif()
+  endforeach()
+  if(EXISTS "${artifacts}/run.json")
+    file(READ "${artifacts}/run.json" run)
+    string(JSON run_status GET "${run}" status)
+    string(JSON run_code GET "${run}" exit_code)
+    if(NOT run_status STREQUAL status OR NOT run_code EQUAL code)
+      string(APPEND problems " run.json says ${run_status} (${run_code});")
+    endif()
+  endif()
+  if(problems)
+    message("outcome ${scenario}: FAILED:${problems}\n${out}")
+    set(failures "${failures} ${scenario}" PARENT_SCOPE)
+  else()
+    message("outcome ${scenario}: exit ${code} (${status}) as expected")
+  endif()
+endfunction()
+
+check(same 0 passed "BM_Alpha holds the committed wall-time baseline")
+check(slow 1 failed "BM_Alpha real_time median: fail")
+check(noisy 4 inconclusive "could not be decided")
+check(crash 3 run-failed "killed by signal 11")
+check(hang 3 timeout "killed by the hard timeout")
+check(garbage 3 run-failed "cannot read")
+check(truncate 3 run-failed "cannot read")
+check(nan 3 run-failed "BM_Alpha")
+if(failures)
+  message(FATAL_ERROR "outcomes not as expected:${failures}")
+endif()
