@@ -88,6 +88,15 @@ std::string runner_fingerprint(const HostFacts& facts, std::string_view compiler
 // cpu_vendor, num_cpus, cpu_mhz, cpu_mhz_source, cpu_caches, isa_level.
 std::vector<std::pair<std::string, std::string>> host_context(const HostFacts& facts);
 
+// The toolchain class of the instructions lane (docs/baselines.md):
+// callgrind-<compiler><major.minor>-<build type>-gbench<version>-vg<valgrind major.minor>, e.g.
+// "callgrind-gcc12.2-release-gbench1.7.1-vg3.19". The build type is lower case, "none" when empty;
+// `valgrind_version` as callgrind::valgrind_version_of() gives it ("3.19.0"). Runs of characters
+// other than letters, digits, '.', '_' and '-' become '-'.
+std::string toolchain_class(std::string_view compiler_id, std::string_view compiler_version,
+                            std::string_view build_type, std::string_view benchmark_version,
+                            std::string_view valgrind_version);
+
 // ---------------------------------------------------------------------------------------------
 // Load: what the machine was doing around a measured run (src/lib/contention.cpp judges it).
 

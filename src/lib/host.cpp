@@ -227,6 +227,42 @@ std::string drop_model_words(std::string_view text) {
   return out.append(text.substr(std::min(from, text.size())));
 }
 
+// Runs of characters other than letters, digits, '.', '_' and '-' as one '-'.
+std::string class_safe(std::string_view text) {
+  std::string safe;
+  for (const char c : text) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (kept || safe.empty() || safe.back() != '-') {
+      safe += kept ? c : '-';
+    }
+  }
+  return safe;
+}
+
+// CMake's compiler id as the class names it: "GNU" -> "gcc", "Clang" -> "clang".
+std::string compiler_slug(std::string_view compiler_id) {
+  const std::string slug = lower_ascii(compiler_id);
+  return slug == "gnu" ? "gcc" : slug;
+}
+
+// The first `parts` numbers of a version: ("12.2.0", 1) -> "12", ("12.2.0", 2) -> "12.2".
+std::string_view version_prefix(std::string_view version, int parts) {
+  std::size_t end = 0;
+  for (int part = 0; part < parts; ++part) {
+    if (part > 0 && (end >= version.size() || version[end] != '.')) {
+      break;
+    }
+    const std::size_t start = part == 0 ? 0 : end + 1;
+    const auto digits = std::min(version.find_first_not_of("0123456789", start), version.size());
+    if (digits == start) {
+      break;
+    }
+    end = digits;
+  }
+  return version.substr(0, end);
+}
+
 }  // namespace
 
 std::string_view to_string(MhzSource source) {
@@ -330,24 +366,13 @@ std::string cpu_model_slug(std::string_view model) {
 
 std::string runner_fingerprint(const HostFacts& facts, std::string_view compiler_id,
                                std::string_view compiler_version, std::string_view build_type) {
-  std::string arch;
-  for (const char c : facts.arch) {
-    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '.';
-    arch += kept ? c : '-';
-  }
-  std::string compiler = lower_ascii(compiler_id);
-  if (compiler == "gnu") {
-    compiler = "gcc";
-  }
-  const auto major = std::min(compiler_version.find_first_not_of("0123456789"),
-                              compiler_version.size());
+  const std::string arch = class_safe(facts.arch);
   std::string fingerprint = (arch.empty() ? "unknown" : arch) +
                             (facts.isa_level.empty() ? "" : "-" + facts.isa_level) + "-" +
                             cpu_model_slug(facts.cpu_model) + "-" +
                             std::to_string(facts.num_cpus) + "c-" + speed_band(facts).token +
-                            "-" + cache_signature(facts) + "-" + compiler +
-                            std::string(compiler_version.substr(0, major));
+                            "-" + cache_signature(facts) + "-" + compiler_slug(compiler_id) +
+                            std::string(version_prefix(compiler_version, 1));
   if (build_type != "Release") {
     fingerprint += "-" + cpu_model_slug(build_type);
   }
@@ -459,6 +484,20 @@ Result<LoadSample> parse_load_sample(std::string_view loadavg, std::string_view 
     return problems;
   }
   return sample;
+}
+
+}  // namespace perfgate
+
+namespace perfgate {
+
+std::string toolchain_class(std::string_view compiler_id, std::string_view compiler_version,
+                            std::string_view build_type, std::string_view benchmark_version,
+                            std::string_view valgrind_version) {
+  const std::string build = build_type.empty() ? "none" : lower_ascii(build_type);
+  return class_safe("callgrind-" + compiler_slug(compiler_id) +
+                    std::string(version_prefix(compiler_version, 2)) + "-" + build + "-gbench" +
+                    std::string(benchmark_version) + "-vg" +
+                    std::string(version_prefix(valgrind_version, 2)));
 }
 
 }  // namespace perfgate

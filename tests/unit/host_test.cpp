@@ -196,6 +196,15 @@ TEST(RunnerFingerprint, NamesCompilerAndBuildTypeAsBefore) {
             "unknown-unknown-0c-nomhz-nocache-gcc12");
 }
 
+TEST(ToolchainClass, NamesTheInstructionsBaselinesAsTheCMakeRunStepDid) {
+  EXPECT_EQ(toolchain_class("GNU", "12.2.0", "Release", "1.7.1", "3.19.0"),
+            "callgrind-gcc12.2-release-gbench1.7.1-vg3.19");
+  EXPECT_EQ(toolchain_class("Clang", "15", "", "1.8.3", "3.22.0.GIT"),
+            "callgrind-clang15-none-gbench1.8.3-vg3.22");
+  EXPECT_EQ(toolchain_class("GNU", "12.2.0", "Rel With Debug", "unknown", ""),
+            "callgrind-gcc12.2-rel-with-debug-gbenchunknown-vg");
+}
+
 TEST(ParseLoadSample, ReadsCapturedTexts) {
   const auto sample =
       parse_load_sample(data("load/busy/before-loadavg"), data("load/busy/before-stat"), 2, 10.5);
