@@ -47,7 +47,8 @@ struct HostFacts {
   std::string cpu_model;  // "model name" (x86), "Hardware" or "cpu model"; "" when not said
   int num_cpus = 0;       // the online CPUs, else the "processor" entries of /proc/cpuinfo
   std::size_t flag_count = 0;
-  std::string isa_level;  // x86-64 micro-architecture level from the flags: "v1" .. "v4"; "" elsewhere
+  // The x86-64 micro-architecture level the flags meet: "v1" .. "v4"; "" on other machines.
+  std::string isa_level;
   // Frequencies in MHz; nullopt when the source does not say.
   std::optional<double> cpufreq_max_mhz;  // the cpufreq driver's maximum
   std::optional<double> model_name_mhz;   // "@ 2.10GHz" in the model name

@@ -1,5 +1,5 @@
 // The machine's facts and load, read from /proc, /sys, uname and getrusage: the only code that
-// reads them. What they mean is decided in the library (perfgate/host.hpp, perfgate/contention.hpp).
+// reads them. What they mean is decided in the library (host.hpp, contention.hpp).
 #pragma once
 
 #include <perfgate/host.hpp>

@@ -171,8 +171,9 @@ std::map<std::string, TimeRatio> ratios_by_name(const RunSet& runs) {
 std::string busy_note(const TimeRatio& baseline, const TimeRatio& candidate) {
   const double real_change = candidate.real_ns / baseline.real_ns - 1;
   const double cpu_change = candidate.cpu_ns / baseline.cpu_ns - 1;
-  const bool much_more = real_change > ratio_limit::k_real_over_cpu_rise * std::max(cpu_change, 0.0) &&
-                         real_change - cpu_change > ratio_limit::k_min_gap;
+  const bool much_more =
+      real_change > ratio_limit::k_real_over_cpu_rise * std::max(cpu_change, 0.0) &&
+      real_change - cpu_change > ratio_limit::k_min_gap;
   if (!much_more) {
     return {};
   }
@@ -194,7 +195,8 @@ std::string absorbed_load(const std::vector<TimeRatio>& ratios, const std::strin
   if (high.empty()) {
     return {};
   }
-  std::sort(high.begin(), high.end(), [](const auto* a, const auto* b) { return a->ratio > b->ratio; });
+  std::sort(high.begin(), high.end(),
+            [](const auto* a, const auto* b) { return a->ratio > b->ratio; });
   std::string text = which + " absorbed load: real time was ";
   const std::size_t shown = std::min<std::size_t>(high.size(), 3);
   for (std::size_t i = 0; i < shown; ++i) {
@@ -227,8 +229,8 @@ std::vector<std::string> contention_notes(const RunSet& baseline, const RunSet& 
   const auto baseline_ratios = ratios_by_name(baseline);
   const auto candidate_ratios = ratios_by_name(candidate);
   for (auto& decision : result.decisions) {
-    const bool questioned = decision.verdict == Verdict::fail || decision.verdict == Verdict::warn ||
-                            decision.verdict == Verdict::noisy;
+    const bool questioned = decision.verdict == Verdict::fail ||
+                            decision.verdict == Verdict::warn || decision.verdict == Verdict::noisy;
     const auto b = baseline_ratios.find(decision.benchmark);
     const auto c = candidate_ratios.find(decision.benchmark);
     if (!questioned || decision.metric != metric::k_real_time || b == baseline_ratios.end() ||

@@ -14,7 +14,8 @@ namespace {
 std::string_view strip(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   const auto last = text.find_last_not_of(" \t\r\n");
-  return first == std::string_view::npos ? std::string_view() : text.substr(first, last - first + 1);
+  return first == std::string_view::npos ? std::string_view()
+                                         : text.substr(first, last - first + 1);
 }
 
 std::optional<double> number_in(std::string_view text) {

@@ -1,4 +1,5 @@
 // Host facts and the runner class, from texts captured on real hosts (tests/data/host/README.md).
+#include <perfgate/baseline.hpp>
 #include <perfgate/diagnostics.hpp>
 #include <perfgate/host.hpp>
 
@@ -103,6 +104,30 @@ TEST(RunnerFingerprint, StaysTheSameWhileTheClockMoves) {
   HostTexts rebooted = idle;
   rebooted.cpuinfo = replaced(rebooted.cpuinfo, "bogomips\t: 4890.85", "bogomips\t: 4890.81");
   EXPECT_EQ(runner_fingerprint(host_facts(rebooted), "GNU", "12.2.0", "Release"), expected);
+}
+
+// The run context of a wall-time run on `host`, as perfgate run records it.
+RunContext context_on(const std::string& host, int cache_indices) {
+  RunContext context;
+  for (const auto& [key, value] : host_context(host_facts(captured(host, cache_indices)))) {
+    context.extra[key] = value;
+  }
+  context.extra["compiler"] = "GNU 12.2.0";
+  context.extra["build_type"] = "Release";
+  return context;
+}
+
+TEST(RunnerFingerprint, ABaselineOfAnotherSpeedClassIsRefusedWhateverTheRunnerName) {
+  // PERFGATE_RUNNER may give both hosts one name; the fingerprint check still tells them apart.
+  const auto mismatches =
+      fingerprint_mismatches(context_on("epyc-2096-nocache", 0), context_on("epyc-2445", 4));
+  const std::vector<std::string> expected = {
+      "cpu_speed_band: the baseline was recorded with \"2100mhz\", this run has \"2450mhz\"",
+      "cpu_cache_signature: the baseline was recorded with \"nocache\", this run has "
+      "\"l2-512k-l3-32m\""};
+  EXPECT_EQ(mismatches, expected);
+  const RunContext same = context_on("epyc-2445", 4);
+  EXPECT_TRUE(fingerprint_mismatches(same, same).empty());
 }
 
 TEST(SpeedBand, PrefersCpufreqThenTheModelNameThenTheTsc) {
