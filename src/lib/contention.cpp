@@ -53,17 +53,20 @@ void judge_machine(const LoadSample& before, const LoadSample& after, const RunU
   const double own = (usage.cpu_seconds + after.sampler_cpu_seconds - before.sampler_cpu_seconds) /
                      interval;
   report.others_cpus = std::max(0.0, busy_cpus - own);
+  report.idle_share = static_cast<double>(ticks->idle + ticks->iowait) / total;
   if (*report.steal_share > load_limit::k_steal_share) {
     report.reasons.push_back("the hypervisor took " + format_fixed(100 * *report.steal_share, 1) +
                              "% of the CPU time (steal)");
   }
-  const double free_cpus = std::max(0.0, n - usage.cpu_seconds / interval);
-  const double limit = std::max(load_limit::k_others_share_of_free * free_cpus,
-                                load_limit::k_others_share_of_machine * n);
-  if (*report.others_cpus > limit) {
-    report.reasons.push_back("other processes kept " + cpus_text(*report.others_cpus) + " of " +
-                             std::to_string(report.num_cpus) + " CPUs busy (the run left " +
-                             cpus_text(free_cpus) + " free)");
+  // While a CPU is idle the scheduler gives the run one of its own; only a saturated machine
+  // makes it wait.
+  if (*report.idle_share < load_limit::k_idle_share &&
+      *report.others_cpus > load_limit::k_others_share * n) {
+    report.reasons.push_back("the machine was saturated: its CPUs were idle " +
+                             format_fixed(100 * *report.idle_share, 1) +
+                             "% of the time and other processes kept " +
+                             cpus_text(*report.others_cpus) + " of " +
+                             std::to_string(report.num_cpus) + " CPUs busy");
   }
   const double sustained = std::min(before.load1, after.load1) / n;
   if (sustained > load_limit::k_load_per_cpu) {
@@ -103,6 +106,7 @@ std::string LoadReport::describe() const {
   std::string text = "run " + format_fixed(wall_seconds, 2) + " s on " + cpus_text(run_cpus) +
                      " CPUs";
   text += others_cpus ? ", other processes " + cpus_text(*others_cpus) + " CPUs" : "";
+  text += idle_share ? ", idle " + format_fixed(100 * *idle_share, 1) + "%" : "";
   text += steal_share ? ", steal " + format_fixed(100 * *steal_share, 1) + "%" : "";
   if (load1_before && load1_after) {
     text += ", load " + format_fixed(*load1_before, 2) + " -> " + format_fixed(*load1_after, 2);

@@ -2,6 +2,7 @@
 // benchmarks' own real/cpu times, and the judgement of a baseline recording.
 #include <perfgate/contention.hpp>
 #include <perfgate/diagnostics.hpp>
+#include <perfgate/parse.hpp>
 
 #include "host_data.hpp"
 
@@ -59,6 +60,46 @@ RunUsage usage_of(const std::string& run) {
 
 // ---- one measured run ----------------------------------------------------------------------
 
+TEST(AssessLoad, LeavesAQuietRunAlone) {
+  // bm_example --benchmark_repetitions=3 alone: 5 preemptions per CPU-second, real/cpu 1.0002.
+  const RunUsage usage = usage_of("quiet");
+  const auto [before, after] = captured("quiet", usage.wall_seconds);
+  const LoadReport report = assess_load(before, after, usage);
+  EXPECT_FALSE(report.contended) << report.condition();
+  ASSERT_TRUE(report.others_cpus && report.idle_share);
+  EXPECT_LT(*report.others_cpus, 0.05);
+  EXPECT_GT(*report.idle_share, 0.4);
+  EXPECT_LT(report.switches_per_cpu_second, 10);
+}
+
+TEST(AssessLoad, LeavesARunAloneThatKeptItsCpuBesideANeighbour) {
+  // Another process kept 0.65 of the 2 CPUs busy; the run still had a CPU of its own (real/cpu
+  // 1.00 to 1.08), so its times are not in doubt.
+  const RunUsage usage = usage_of("neighbour");
+  const auto [before, after] = captured("neighbour", usage.wall_seconds);
+  const LoadReport report = assess_load(before, after, usage);
+  EXPECT_FALSE(report.contended) << report.condition();
+  ASSERT_TRUE(report.others_cpus && report.idle_share);
+  EXPECT_GT(*report.others_cpus, 0.5);
+  EXPECT_GT(*report.idle_share, 0.15);
+}
+
+TEST(AssessLoad, MarksARunBesideACpuHog) {
+  // stress-ng --cpu 2 beside it on the otherwise quiet machine: real time 1.5-1.9x cpu time.
+  const RunUsage usage = usage_of("hog");
+  const auto [before, after] = captured("hog", usage.wall_seconds);
+  const LoadReport report = assess_load(before, after, usage);
+  EXPECT_TRUE(report.contended);
+  ASSERT_EQ(report.reasons.size(), 2u) << report.condition();
+  EXPECT_EQ(report.reasons[0].rfind("the machine was saturated: its CPUs were idle 0.1% of the "
+                                    "time and other processes kept 1.4",
+                                    0),
+            0u)
+      << report.reasons[0];
+  EXPECT_EQ(report.reasons[1],
+            "the benchmark was preempted 312 times per CPU-second (involuntary context switches)");
+}
+
 TEST(AssessLoad, MarksARunOnTheBusySharedMachine) {
   // bm_example --benchmark_repetitions=3 while five other engineers built on the same 2 CPUs:
   // it ran on 0.14 CPUs for 76 s, its real time 5-9x its cpu time.
@@ -70,7 +111,11 @@ TEST(AssessLoad, MarksARunOnTheBusySharedMachine) {
   EXPECT_GT(*report.others_cpus, 1.8);
   EXPECT_LT(*report.steal_share, 0.01);
   ASSERT_EQ(report.reasons.size(), 3u);
-  EXPECT_EQ(report.reasons[0].rfind("other processes kept 1.8", 0), 0u) << report.reasons[0];
+  EXPECT_EQ(report.reasons[0].rfind("the machine was saturated: its CPUs were idle 0.0% of the "
+                                    "time and other processes kept 1.8",
+                                    0),
+            0u)
+      << report.reasons[0];
   EXPECT_EQ(report.reasons[1],
             "the load average stayed above 3.0 (12.63 before, 14.01 after, on 2 CPUs)");
   EXPECT_EQ(report.reasons[2],
@@ -203,6 +248,65 @@ TEST(ContentionNotes, SaysWhenCpuTimeFellWhileRealTimeRose) {
   contention_notes(baseline, candidate, result);
   EXPECT_EQ(result.decisions[0].note,
             "real time rose +20.0% while cpu time changed -1.0%: the machine was likely busy");
+}
+
+// ---- a stored-lane A/A run beside a CPU hog --------------------------------------------------
+
+RunSet results(const std::string& run) {
+  const auto runs = parse_gbench(data(run + "/results.json"), run + "/results.json");
+  EXPECT_TRUE(runs.has_value()) << format_diagnostics(runs.error());
+  return *runs;
+}
+
+constexpr std::string_view k_aa_policy = R"({
+  "schema": "perfgate.policy/1", "name": "aa",
+  "rules": [
+    {"id": "time", "benchmarks": "BM_.*", "metric": "real_time", "relative": {"fail": "+20%"}},
+    {"id": "cpu", "benchmarks": "BM_.*", "metric": "cpu_time", "relative": {"fail": "+20%"}}
+  ]})";
+
+TEST(ContentionNotes, ExplainsEveryRealTimeFailOfAnAaRunBesideAHog) {
+  // The same build, measured quiet (the baseline) and beside stress-ng --cpu 2 (the candidate).
+  const RunSet quiet = results("quiet");
+  const RunSet hog = results("hog");
+  const auto policy = parse_policy(k_aa_policy, "aa.json");
+  ASSERT_TRUE(policy.has_value()) << format_diagnostics(policy.error());
+  GateResult result = evaluate(quiet, hog, *policy);
+  const std::vector<Decision> before = result.decisions;
+  const auto conditions = contention_notes(quiet, hog, result);
+  std::size_t explained = 0;
+  for (std::size_t i = 0; i < result.decisions.size(); ++i) {
+    const Decision& decision = result.decisions[i];
+    EXPECT_EQ(decision.verdict, before[i].verdict);
+    const bool busy = decision.note.find(": the machine was likely busy") != std::string::npos;
+    if (decision.metric == "real_time" && decision.verdict != Verdict::pass) {
+      EXPECT_TRUE(busy) << decision.benchmark << ": " << decision.note;
+      explained += busy ? 1 : 0;
+    } else {
+      EXPECT_FALSE(busy) << decision.benchmark << " " << decision.metric;
+    }
+  }
+  EXPECT_GE(explained, 1u);
+  ASSERT_EQ(conditions.size(), 1u);
+  EXPECT_EQ(conditions[0].rfind("this run absorbed load: real time was 1.88x cpu time for "
+                                "BM_Fnv1a/4096 (9.80 us against 5.17 us)",
+                                0),
+            0u)
+      << conditions[0];
+}
+
+TEST(ContentionNotes, NamesABaselineRecordedBesideAHog) {
+  const RunSet quiet = results("quiet");
+  const RunSet hog = results("hog");
+  GateResult result = evaluate(hog, quiet, *parse_policy(k_aa_policy, "aa.json"));
+  const auto conditions = contention_notes(hog, quiet, result);
+  ASSERT_EQ(conditions.size(), 1u);
+  EXPECT_EQ(conditions[0].rfind("the baseline absorbed load: real time was 1.88x cpu time for "
+                                "BM_Fnv1a/4096",
+                                0),
+            0u)
+      << conditions[0];
+  EXPECT_NE(conditions[0].find("and 2 more; "), std::string::npos) << conditions[0];
 }
 
 // ---- recording a baseline ------------------------------------------------------------------
