@@ -46,10 +46,10 @@ inline constexpr std::string_view k_lane_wall_time = "wall-time";
 std::string lane_of(const RunContext& context);
 
 // The run-context keys that must agree between a baseline and a candidate of `lane` for their
-// numbers to be comparable. Wall time (a runner class): CPU model, core count, compiler, build
-// type. Instructions (toolchain-keyed, not CPU-keyed): compiler, flags, build type, the
-// benchmark library, C++ runtime and C library, valgrind. A key the baseline does not record is
-// not checked.
+// numbers to be comparable. Wall time (a runner class): CPU model, core count, speed band, cache
+// signature (host.hpp), compiler, build type. Instructions (toolchain-keyed, not CPU-keyed):
+// compiler, flags, build type, the benchmark library, C++ runtime and C library, valgrind. A key
+// the baseline does not record is not checked.
 std::vector<std::string> fingerprint_keys(std::string_view lane = k_lane_wall_time);
 
 // One line per fingerprint key the baseline records and the candidate contradicts (or lacks),

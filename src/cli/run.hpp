@@ -10,6 +10,7 @@
 
 #include "process.hpp"
 
+#include <perfgate/contention.hpp>
 #include <perfgate/evaluate.hpp>
 #include <perfgate/run_config.hpp>
 #include <perfgate/run_plan.hpp>
@@ -50,6 +51,11 @@ struct RunState {
   run::BaselineChoice baseline;
   RunInfo info;        // every report's header
   RunRecord record;    // run.json
+  // The load around each measured benchmark run (contention.hpp), in the order they ran.
+  std::vector<LoadReport> loads;
+
+  // Adds a line to every report's conditions (once).
+  void add_condition(const std::string& condition);
 
   [[nodiscard]] bool paired() const { return !reference.path.empty(); }
   [[nodiscard]] double seconds_left() const { return hard_limit - seconds_since(started); }

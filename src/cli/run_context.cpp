@@ -2,6 +2,7 @@
 // a baseline.
 #include "callgrind_runner.hpp"
 #include "common.hpp"
+#include "host_probe.hpp"
 #include "run.hpp"
 
 #include <perfgate/callgrind.hpp>
@@ -30,35 +31,6 @@ std::string trim(const std::string& text) {
   const auto begin = text.find_first_not_of(" \t\r\n");
   const auto end = text.find_last_not_of(" \t\r\n");
   return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
-}
-
-// The value of the first "key : value" line of /proc/cpuinfo whose key is one of `keys`.
-std::string cpuinfo_value(const std::vector<std::string>& keys) {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) {
-      continue;
-    }
-    const std::string key = trim(line.substr(0, colon));
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      return trim(line.substr(colon + 1));
-    }
-  }
-  return {};
-}
-
-// The CPU model as a class slug: "AMD EPYC 7B13 64-Core Processor" -> "amd-epyc-7b13".
-std::string cpu_slug(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  text = std::regex_replace(text, std::regex("\\((r|tm|c)\\)"), " ");
-  text = std::regex_replace(text, std::regex("@.*$"), "");
-  text = std::regex_replace(text, std::regex("(^| )(cpu|processor|[0-9]+-core)(?= |$)"), " ");
-  text = std::regex_replace(text, std::regex("(^| )with .*$"), "");
-  text = std::regex_replace(text, std::regex("[^a-z0-9]+"), "-");
-  text = std::regex_replace(text, std::regex("^-+|-+$"), "");
-  return text.empty() ? "unknown" : text;
 }
 
 // A short-lived helper process (git, ldd, valgrind --version): its output, "" on any failure.
@@ -161,26 +133,18 @@ void collect_context(RunState& state) {
   add_git(state);
   struct utsname uts {};
   uname(&uts);
-  std::string cpu_model = cpuinfo_value({"model name", "Hardware", "cpu model"});
-  const unsigned cpus = std::max(1U, std::thread::hardware_concurrency());
-  c["cpu_model"] = cpu_model;
-  c["num_cpus"] = std::to_string(cpus);
+  const HostFacts host = probe_host();
+  for (const auto& [key, value] : host_context(host)) {
+    c[key] = value;
+  }
   c["arch"] = uts.machine;
   c["os"] = uts.sysname;
   c["kernel"] = uts.release;
   c["hostname"] = host_name();
   const auto governor = slurp("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   c["cpu_scaling"] = governor ? trim(*governor) : "unknown (no cpufreq in /sys)";
-  std::string compiler = c["compiler_id"] == "GNU" ? "gcc" : c["compiler_id"];
-  std::transform(compiler.begin(), compiler.end(), compiler.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  std::string fingerprint = std::string(uts.machine) + "-" + cpu_slug(cpu_model) + "-" +
-                            std::to_string(cpus) + "c-" + compiler +
-                            config.build.cxx_compiler_version.substr(
-                                0, config.build.cxx_compiler_version.find('.'));
-  if (config.build.type != "Release") {
-    fingerprint += "-" + cpu_slug(config.build.type.empty() ? "none" : config.build.type);
-  }
+  const std::string fingerprint = runner_fingerprint(
+      host, config.build.cxx_compiler_id, config.build.cxx_compiler_version, config.build.type);
   state.runner = run::runner_class(config, RunState::env("PERFGATE_RUNNER"), fingerprint);
   c["runner"] = state.runner.name;
   c["runner_source"] = state.runner.source;

@@ -6,6 +6,7 @@
 #include "run.hpp"
 
 #include <perfgate/callgrind.hpp>
+#include <perfgate/parse.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -51,6 +52,38 @@ std::vector<std::string> measure_for_baseline(RunState& state, std::size_t runs)
     results.push_back(run.results);
   }
   return results;
+}
+
+// RECORD_RUNS: a baseline is never recorded from runs that most likely measured the machine's
+// neighbours (contention.hpp, judge_recording); one contended run is a warning. Returns the
+// warning ("" when none).
+std::string judge_baseline_runs(RunState& state, const std::vector<std::string>& results) {
+  if (state.lane == run::Lane::instr || state.loads.size() < results.size()) {
+    return {};  // instruction counts do not depend on load
+  }
+  std::vector<RunSet> runs;
+  for (const auto& file : results) {
+    auto text = slurp(file);
+    auto parsed = text ? parse_results(*text, file) : Result<RunSet>(Diagnostics{});
+    if (!parsed) {
+      return {};  // the recording itself says what is wrong with the file
+    }
+    runs.push_back(std::move(*parsed));
+  }
+  const std::vector<LoadReport> loads(state.loads.end() - static_cast<long>(results.size()),
+                                      state.loads.end());
+  const RecordingJudgement judgement = judge_recording(loads, runs);
+  if (judgement.verdict == RecordingVerdict::refuse) {
+    throw RunEnd{run::Status::refused,
+                 "the baseline is not recorded: " + judgement.text +
+                     "\n  Hint: record it again on a quiet machine (docs/baselines.md, \"Recording "
+                     "on a busy machine\")."};
+  }
+  if (judgement.verdict == RecordingVerdict::warn) {
+    std::cout << "perfgate: warning: " << judgement.text << std::endl;
+    return judgement.text;
+  }
+  return {};
 }
 
 const std::string& lane_class(const RunState& state) {
@@ -205,6 +238,10 @@ run::Outcome run_bootstrap(RunState& state) {
     return {run::Status::passed, "no committed baseline and BOOTSTRAP is OFF: the gate tests say so."};
   }
   const std::vector<std::string> results = measure_for_baseline(state, 1);
+  if (!state.loads.empty() && state.loads.back().contended) {
+    std::cout << "perfgate: warning: the provisional baseline was measured under contention ("
+              << state.loads.back().describe() << "); its verdicts say so." << std::endl;
+  }
   fs::create_directories(fs::path(state.baseline.path).parent_path(), ec);
   fs::remove(state.baseline.path, ec);
   std::vector<std::string> arguments{"baseline", "record", "--suite", state.config.suite, "--out",
@@ -253,6 +290,7 @@ run::Outcome run_record(RunState& state) {
   state.hard_limit = 1e9;  // a record is run by hand: no CTest timeout
   const std::vector<std::string> results = measure_for_baseline(
       state, state.lane == run::Lane::instr ? 1 : std::max<std::size_t>(1, state.config.record_runs));
+  const std::string warning = judge_baseline_runs(state, results);
   std::error_code ec;
   fs::create_directories(fs::path(out).parent_path(), ec);
   fs::create_directories(state.path("comparison"), ec);
@@ -281,9 +319,12 @@ run::Outcome run_record(RunState& state) {
   if (!outcome.succeeded()) {
     throw RunEnd{run::Status::run_failed, "perfgate baseline record failed (" + outcome.describe() + ")."};
   }
-  return {run::Status::passed, "recorded " + out + " for " + class_text(state) +
-                                   ".\n  Review the comparison in " + state.path("comparison") +
-                                   "/ and commit the file with its reason."};
+  return {run::Status::passed,
+          "recorded " + out + " for " + class_text(state) + " from " +
+              std::to_string(results.size()) + " separate run(s)" +
+              (warning.empty() ? std::string() : " (warning: " + warning + ")") +
+              ".\n  Review the comparison in " + state.path("comparison") +
+              "/ and commit the file with its reason."};
 }
 
 }  // namespace perfgate::cli

@@ -180,6 +180,12 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
   options.paired = paired;
   options.sequential_max = call.sequential;
   outcome.result = evaluate(*baseline, *candidate, *policy, options);
+  if (state.lane != run::Lane::instr) {
+    // Real time that rose much more than cpu time, a baseline that absorbed load (contention.hpp).
+    for (const std::string& condition : contention_notes(*baseline, *candidate, outcome.result)) {
+      state.add_condition(condition);
+    }
+  }
   outcome.result.run = state.info;
   outcome.exit = exit_code(outcome.result);
   if (!call.report_dir.empty() || call.print) {

@@ -1,9 +1,11 @@
 // Benchmark processes of `perfgate run` (run.hpp): the warm-up and the measured run, each with the
 // test's deadline, their console output kept, and every way they can fail named.
+#include "host_probe.hpp"
 #include "run.hpp"
 
 #include <perfgate/parse.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -24,6 +26,38 @@ ProcessRecord record_of(const std::vector<std::string>& command, const ProcessOu
   record.involuntary_switches = outcome.involuntary_switches;
   record.log = log;
   return record;
+}
+
+// The most threads a benchmark of `results` ran with (1 when unknown).
+int threads_of(const std::string& results) {
+  int threads = 1;
+  if (const auto text = slurp(results)) {
+    if (auto runs = parse_results(*text, results)) {
+      for (const auto& benchmark : runs->benchmarks) {
+        threads = std::max(threads, static_cast<int>(benchmark.threads));
+      }
+    }
+  }
+  return threads;
+}
+
+// Judges the load around a measured run (contention.hpp) and marks the run when it was contended.
+void judge_load(RunState& state, const Result<LoadSample>& before, const Result<LoadSample>& after,
+                const ProcessOutcome& outcome, const std::string& results) {
+  RunUsage usage;
+  usage.wall_seconds = outcome.seconds;
+  usage.cpu_seconds = outcome.cpu_seconds;
+  usage.involuntary_switches = outcome.involuntary_switches;
+  usage.threads = threads_of(results);
+  const LoadReport report =
+      assess_load(before ? std::optional<LoadSample>(*before) : std::nullopt,
+                  after ? std::optional<LoadSample>(*after) : std::nullopt, usage);
+  std::cout << "perfgate: load: " << report.describe() << std::endl;
+  if (report.contended) {
+    state.add_condition(report.condition());
+    state.record.contended = true;
+  }
+  state.loads.push_back(report);
 }
 
 // One process of the benchmark executable, killed at the test's deadline.
@@ -59,6 +93,13 @@ ProcessOutcome run_one(RunState& state, const std::vector<std::string>& command,
 }
 
 }  // namespace
+
+void RunState::add_condition(const std::string& condition) {
+  if (!condition.empty() &&
+      std::find(info.conditions.begin(), info.conditions.end(), condition) == info.conditions.end()) {
+    info.conditions.push_back(condition);
+  }
+}
 
 void print_file(const std::string& path) {
   if (const auto text = slurp(path)) {
@@ -109,10 +150,13 @@ void run_benchmark(RunState& state, const BenchmarkRun& run) {
   command.push_back("--benchmark_out_format=json");
   command.push_back("--benchmark_format=console");
   command.push_back("--benchmark_color=false");
+  const auto before = sample_load();
   const auto outcome = run_one(state, command, run.role, run.log, run.makes_baseline);
+  const auto after = sample_load();
   if (!outcome.succeeded()) {
     fail_process(state, outcome, run.what, run.log);
   }
+  judge_load(state, before, after, outcome, run.results);
   const std::string console = slurp(state.path(run.log)).value_or("");
   const std::string results_name = fs::path(run.results).filename().string();
   if (console.find("Failed to match any benchmarks") != std::string::npos) {

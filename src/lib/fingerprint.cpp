@@ -10,7 +10,10 @@ std::vector<std::string> fingerprint_keys(std::string_view lane) {
     return {"compiler",    "cxx_flags", "build_type",       "benchmark_library",
             "cxx_runtime", "libc",      "valgrind_version", "pinned_host"};
   }
-  return {"cpu_model", "num_cpus", "compiler", "build_type"};
+  // The runner class names these too (perfgate/host.hpp): a pool that shares one PERFGATE_RUNNER
+  // name but not the speed of its hosts is still refused.
+  return {"cpu_model", "num_cpus", "cpu_speed_band", "cpu_cache_signature", "compiler",
+          "build_type"};
 }
 
 std::string lane_of(const RunContext& context) {

@@ -2,13 +2,13 @@
 #include <perfgate/run_plan.hpp>
 
 #include <perfgate/discover.hpp>
+#include <perfgate/host.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <array>
 #include <cctype>
 #include <random>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -26,22 +26,6 @@ bool is_class_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
 }
 
-// Every run of characters outside [A-Za-z0-9._-] becomes one '-'.
-std::string class_safe(const std::string& text) {
-  std::string out;
-  bool in_run = false;
-  for (const char c : text) {
-    if (is_class_character(c)) {
-      out += c;
-      in_run = false;
-    } else if (!in_run) {
-      out += '-';
-      in_run = true;
-    }
-  }
-  return out;
-}
-
 std::uint64_t fnv1a64(std::string_view text) {
   std::uint64_t hash = 14695981039346656037ULL;
   for (const char c : text) {
@@ -51,10 +35,6 @@ std::uint64_t fnv1a64(std::string_view text) {
   return hash;
 }
 
-std::string compiler_slug(const BuildFacts& build) {
-  const std::string id = lower(build.cxx_compiler_id);
-  return id == "gnu" ? std::string("gcc") : id;
-}
 
 }  // namespace
 
@@ -254,15 +234,8 @@ ClassChoice toolchain_class(const BuildFacts& build, const std::string& benchmar
         "  Hint: apt-get install valgrind (or cmake -P cmake/PerfGateSetup.cmake as root).";
     return choice;
   }
-  static const std::regex k_major_minor("^[0-9]+(\\.[0-9]+)?");
-  std::smatch match;
-  const std::string compiler =
-      std::regex_search(build.cxx_compiler_version, match, k_major_minor) ? match.str() : "";
-  const std::string valgrind =
-      std::regex_search(valgrind_version, match, k_major_minor) ? match.str() : valgrind_version;
-  const std::string type = build.type.empty() ? "none" : lower(build.type);
-  choice.name = class_safe("callgrind-" + compiler_slug(build) + compiler + "-" + type + "-gbench" +
-                           benchmark_version + "-vg" + valgrind);
+  choice.name = perfgate::toolchain_class(build.cxx_compiler_id, build.cxx_compiler_version,
+                                         build.type, benchmark_version, valgrind_version);
   return choice;
 }
 
