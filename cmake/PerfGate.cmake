@@ -94,7 +94,7 @@ instead of letting it pass:
 The runner class (wall-time lane) is ``$ENV{PERFGATE_RUNNER}`` when set at
 test time, else ``RUNNER``, else a slug of the machine's fingerprint
 (architecture, CPU model, logical CPU count, compiler and major version, and
-the build type when it is not ``Release``), e.g. ``x86_64-amd-epyc-2c-gcc12``.
+the build type when it is not ``Release``), e.g. ``x86_64-v3-amd-epyc-2c-2450mhz-l2-512k-l3-32m-gcc12``.
 The toolchain class (instructions lane) is computed at test time from the
 facts the lane's fingerprint checks: compiler and version, build type, Google
 Benchmark library version and valgrind version, e.g.

@@ -10,6 +10,7 @@
 #include <perfgate/io.hpp>
 #include <perfgate/parse.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -83,12 +84,32 @@ void write_fallback_reports(const RunState& state, const run::Outcome& outcome,
           "      <system-out>" + summary + "</system-out>\n    </testcase>\n  </testsuite>\n</testsuites>\n");
 }
 
+// `text` with the build tree's and the repository's folders left out of every path in it: the
+// summaries and fallback reports a team reads in a pull request name files as the repository does.
+std::string relative_text(const RunState& state, std::string text) {
+  std::vector<std::string> roots{state.config.binary_dir, state.repository, state.config.source_dir};
+  std::sort(roots.begin(), roots.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& root : roots) {
+    if (root.size() < 2) {
+      continue;
+    }
+    const std::string prefix = root + "/";
+    for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+      text.erase(at, prefix.size());
+    }
+  }
+  return text;
+}
+
 // run.json always; report.md/.txt/.html when the gate did not write them (a crash, a refusal).
-void write_run_files(RunState& state, const run::Outcome& outcome) {
+void write_run_files(RunState& state, run::Outcome outcome) {
+  outcome.summary = relative_text(state, outcome.summary);
   RunRecord& record = state.record;
   record.status = std::string(run::to_string(outcome.status));
   record.exit_code = run::exit_code(outcome.status);
   record.summary = outcome.summary;
+  record.baseline = relative_text(state, record.baseline);
   record.duration_seconds = seconds_since(state.started);
   record.conditions = state.info.conditions;
   record.confirmation = state.info.confirmation;
