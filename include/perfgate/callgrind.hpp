@@ -1,4 +1,4 @@
-// The deterministic lane (DESIGN.md C9c): instructions per iteration of a Google Benchmark
+// The deterministic lane (docs/lanes.md): instructions per iteration of a Google Benchmark
 // benchmark, measured under valgrind's callgrind. This header is the pure half: it reads the
 // text of callgrind's dump files, groups the dumps into the benchmark's timed runs and decides
 // what they say. Spawning valgrind, polling its dump files and killing it is the CLI's job
