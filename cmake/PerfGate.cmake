@@ -741,6 +741,20 @@ function(_perfgate_json_string out value)
   set(${out} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
+# JSON members `"name": "value"` of the remaining "name|value" arguments, in <out> as a list.
+function(_perfgate_json_members out)
+  set(members "")
+  foreach(pair IN LISTS ARGN)
+    string(FIND "${pair}" "|" bar)
+    string(SUBSTRING "${pair}" 0 ${bar} name)
+    math(EXPR bar "${bar} + 1")
+    string(SUBSTRING "${pair}" ${bar} -1 value)
+    _perfgate_json_string(quoted "${value}")
+    list(APPEND members "\"${name}\": ${quoted}")
+  endforeach()
+  set(${out} "${members}" PARENT_SCOPE)
+endfunction()
+
 # A JSON array of strings of the remaining arguments.
 function(_perfgate_json_array out)
   set(items "")
@@ -809,24 +823,19 @@ macro(_perfgate_write_run_config)
   set(base "${CMAKE_CURRENT_BINARY_DIR}/perfgate/${arg_SUITE}")
   set(run_config "${base}/run-config-$<CONFIG>.json")
   set(ctest_tests_file "${base}/discovered_tests-$<CONFIG>.cmake")
-  set(json "{\n  \"schema\": \"perfgate.run-config/1\"")
-  foreach(pair
-      "suite|${arg_SUITE}" "target|${target}" "executable|$<TARGET_FILE:${target}>"
-      "perfgate|${perfgate_program}" "source_dir|${CMAKE_CURRENT_SOURCE_DIR}"
-      "binary_dir|${CMAKE_BINARY_DIR}" "working_directory|${arg_WORKING_DIRECTORY}"
+  _perfgate_json_members(members
+      "schema|perfgate.run-config/1" "suite|${arg_SUITE}" "target|${target}"
+      "executable|$<TARGET_FILE:${target}>" "perfgate|${perfgate_program}"
+      "source_dir|${CMAKE_CURRENT_SOURCE_DIR}" "binary_dir|${CMAKE_BINARY_DIR}"
+      "working_directory|${arg_WORKING_DIRECTORY}"
       "artifacts_root|${arg_ARTIFACTS_DIR}/${arg_SUITE}" "ctest_file|${ctest_tests_file}"
       "policy|${arg_POLICY}" "instructions_policy|${arg_INSTRUCTIONS_POLICY}"
       "baselines|${arg_BASELINES}" "runner|${arg_RUNNER}" "filter|${arg_FILTER}"
       "instructions_filter|${arg_INSTRUCTIONS_FILTER}" "min_time|${arg_MIN_TIME}"
       "warmup|${arg_WARMUP}" "smoke_min_time|${arg_SMOKE_MIN_TIME}" "reference|${arg_REFERENCE}"
       "bootstrap|${arg_BOOTSTRAP}")
-    string(FIND "${pair}" "|" bar)
-    string(SUBSTRING "${pair}" 0 ${bar} name)
-    math(EXPR bar "${bar} + 1")
-    string(SUBSTRING "${pair}" ${bar} -1 value)
-    _perfgate_json_string(quoted "${value}")
-    string(APPEND json ",\n  \"${name}\": ${quoted}")
-  endforeach()
+  list(JOIN members ",\n  " json)
+  set(json "{\n  ${json}")
   if(arg_REPETITIONS STREQUAL "auto")
     string(APPEND json ",\n  \"repetitions\": \"auto\"")
   else()
@@ -854,18 +863,10 @@ macro(_perfgate_write_run_config)
     _perfgate_json_array(array ${${variable}})
     string(APPEND json ",\n  \"${name}\": ${array}")
   endforeach()
-  set(build_json "")
-  foreach(pair "type|${build_type}" "cxx_compiler|${CMAKE_CXX_COMPILER}"
-               "cxx_compiler_id|${CMAKE_CXX_COMPILER_ID}"
-               "cxx_compiler_version|${CMAKE_CXX_COMPILER_VERSION}" "cxx_flags|${base_flags}"
-               "target_flags|${target_flags}" "benchmark_version|${benchmark_version}")
-    string(FIND "${pair}" "|" bar)
-    string(SUBSTRING "${pair}" 0 ${bar} name)
-    math(EXPR bar "${bar} + 1")
-    string(SUBSTRING "${pair}" ${bar} -1 value)
-    _perfgate_json_string(quoted "${value}")
-    list(APPEND build_json "\"${name}\": ${quoted}")
-  endforeach()
+  _perfgate_json_members(build_json "type|${build_type}" "cxx_compiler|${CMAKE_CXX_COMPILER}"
+      "cxx_compiler_id|${CMAKE_CXX_COMPILER_ID}"
+      "cxx_compiler_version|${CMAKE_CXX_COMPILER_VERSION}" "cxx_flags|${base_flags}"
+      "target_flags|${target_flags}" "benchmark_version|${benchmark_version}")
   list(JOIN build_json ", " build_json)
   string(APPEND json ",\n  \"build\": {${build_json}}")
   set(tests_json "")

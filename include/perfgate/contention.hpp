@@ -39,6 +39,8 @@ inline constexpr double k_idle_share = 0.05;
 inline constexpr double k_others_share = 0.1;
 // The measured process was preempted more often than this per CPU-second it ran.
 inline constexpr double k_switches_per_cpu_second = 200;
+// ... judged only over at least this much CPU time: a 10 ms run preempted twice is no rate.
+inline constexpr double k_min_cpu_seconds_for_switches = 0.2;
 // The 1-minute load average, per CPU, both before and after the run.
 inline constexpr double k_load_per_cpu = 1.5;
 // Shorter intervals are not judged on /proc/stat (10 ms ticks are too coarse).

@@ -107,6 +107,10 @@ struct GateOutcome {
   GateResult result;
 };
 GateOutcome run_gate(RunState& state, const GateCall& call);
+// Every report format into `dir` (none when empty); `print`: the text report and the CTest
+// measurements to stdout too. False after saying why a report could not be written.
+bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,
+                   bool print);
 run::Outcome run_gate_test(RunState& state);
 
 // run_fixtures.cpp

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace perfgate::cli {
 
@@ -153,6 +154,25 @@ run::Outcome stored_gate(RunState& state) {
 
 }  // namespace
 
+bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,
+                   bool print) {
+  ReportOptions report;
+  report.report_dir = dir;
+  report.ctest_measurements = print;
+  report.color = "never";
+  // Markdown and HTML name files relative to the build tree or the repository, never by this
+  // runner's folders.
+  report.path_roots = {state.config.binary_dir, state.repository};
+  if (print) {
+    return emit_reports(result, report);
+  }
+  std::ostringstream ignored;  // emit_reports prints to stdout: keep the test's output short
+  std::streambuf* saved = std::cout.rdbuf(ignored.rdbuf());
+  const bool written = emit_reports(result, report);
+  std::cout.rdbuf(saved);
+  return written;
+}
+
 GateOutcome run_gate(RunState& state, const GateCall& call) {
   GateOutcome outcome;
   const bool paired = !call.reference.empty();
@@ -188,26 +208,9 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
   }
   outcome.result.run = state.info;
   outcome.exit = exit_code(outcome.result);
-  if (!call.report_dir.empty() || call.print) {
-    ReportOptions report;
-    report.report_dir = call.report_dir;
-    report.ctest_measurements = call.print;
-    report.color = "never";
-    // Markdown and HTML name files relative to the build or source tree, never by this runner's
-    // folders.
-    report.path_roots = {state.config.binary_dir, state.repository};
-    if (!call.print) {
-      std::ostringstream ignored;
-      // emit_reports prints to stdout; a report-only call keeps the test's output short.
-      std::streambuf* saved = std::cout.rdbuf(ignored.rdbuf());
-      const bool written = emit_reports(outcome.result, report);
-      std::cout.rdbuf(saved);
-      if (!written) {
-        outcome.exit = k_exit_invalid_input;
-      }
-    } else if (!emit_reports(outcome.result, report)) {
-      outcome.exit = k_exit_invalid_input;
-    }
+  if ((!call.report_dir.empty() || call.print) &&
+      !write_reports(state, outcome.result, call.report_dir, call.print)) {
+    outcome.exit = k_exit_invalid_input;
   }
   if (call.warn_only && (outcome.exit == k_exit_failed || outcome.exit == k_exit_inconclusive)) {
     std::cout << "perfgate: the gate would " << (outcome.exit == k_exit_failed ? "fail" : "be inconclusive")

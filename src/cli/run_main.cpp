@@ -32,56 +32,25 @@ struct RunOptions {
   std::string executable;  // gates another build of the same suite under this configuration
 };
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 has no place for the other control characters.
-        out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
-    }
-  }
-  return out;
-}
-
 // The reports of a run that ended before the gate could write its own (a crash, a refusal, a
-// fixture): one test case that says what happened, so CI's JUnit view shows it too.
-void write_fallback_reports(const RunState& state, const run::Outcome& outcome,
-                            const std::string& status) {
-  const std::string test = xml_escape(state.test);
-  const std::string summary = xml_escape(outcome.summary);
-  (void)write_file_atomic(state.path("report.md"),
-                          "# perfgate: " + state.test + "\n\n**" + status + "**: " + outcome.summary + "\n");
-  (void)write_file_atomic(state.path("report.txt"),
-                          "perfgate: " + state.test + ": " + status + ": " + outcome.summary + "\n");
-  (void)write_file_atomic(
-      state.path("report.html"),
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>perfgate: " + test +
-          "</title></head><body><h1>perfgate: " + test + "</h1><p><b>" + status + "</b>:</p><pre>" +
-          summary + "</pre></body></html>\n");
-  const bool passed = outcome.status == run::Status::passed;
-  (void)write_file_atomic(
-      state.path("report.junit.xml"),
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"perfgate\" tests=\"1\" failures=\"" +
-          std::string(passed ? "0" : "1") + "\">\n  <testsuite name=\"" + xml_escape(state.config.suite) +
-          "\" tests=\"1\" failures=\"" + (passed ? "0" : "1") + "\">\n    <testcase classname=\"" +
-          xml_escape(state.config.suite) + "\" name=\"" + test + "\">\n" +
-          (passed ? std::string()
-                  : "      <failure type=\"" + status + "\" message=\"" + status + "\">" + summary +
-                        "</failure>\n") +
-          "      <system-out>" + summary + "</system-out>\n    </testcase>\n  </testsuite>\n</testsuites>\n");
+// fixture), by the same renderers as every gate's: one decision that says what happened (an
+// error, or noisy when it could not be decided), so CI's JUnit view shows it too.
+void write_fallback_reports(const RunState& state, const run::Outcome& outcome) {
+  GateResult result;
+  result.run = state.info;
+  result.policy_name = state.test;
+  if (outcome.status != run::Status::passed) {
+    Decision decision;
+    decision.benchmark = state.family.empty() ? state.test : state.family;
+    decision.verdict =
+        outcome.status == run::Status::inconclusive ? Verdict::noisy : Verdict::error;
+    decision.note = std::string(run::to_string(outcome.status)) + ": " + outcome.summary;
+    result.decisions.push_back(decision);
+    ++result.counts.by_verdict[decision.verdict];
+  } else {
+    result.notes.push_back(Diagnostic{Severity::note, state.test, std::nullopt, "", outcome.summary, ""});
+  }
+  (void)write_reports(state, result, state.artifacts, false);
 }
 
 // `text` with the build tree's and the repository's folders left out of every path in it: the
@@ -119,7 +88,7 @@ void write_run_files(RunState& state, run::Outcome outcome) {
   }
   (void)write_file_atomic(state.path("run.json"), run_record_json(record));
   if (!fs::exists(state.path("report.md"), ec)) {
-    write_fallback_reports(state, outcome, record.status);
+    write_fallback_reports(state, outcome);
   }
 }
 

@@ -60,9 +60,11 @@ void judge_load(RunState& state, const Result<LoadSample>& before, const Result<
   state.loads.push_back(report);
 }
 
-// One process of the benchmark executable, killed at the test's deadline.
-ProcessOutcome run_one(RunState& state, const std::vector<std::string>& command,
-                       const std::string& role, const std::string& log, bool makes_baseline) {
+// One child process of the run, said before it starts, killed at the test's deadline, its
+// output in `log` and its outcome in run.json.
+ProcessOutcome run_logged(RunState& state, const std::vector<std::string>& command,
+                          std::vector<std::string> environment, const std::string& role,
+                          const std::string& log) {
   std::cout << "perfgate: running";
   for (const auto& word : command) {
     std::cout << ' ' << word;
@@ -71,12 +73,18 @@ ProcessOutcome run_one(RunState& state, const std::vector<std::string>& command,
   ProcessSpec spec;
   spec.argv = command;
   spec.cwd = state.config.working_directory;
-  spec.environment = benchmark_environment(state, makes_baseline);
+  spec.environment = std::move(environment);
   spec.out_path = state.path(log);
   spec.timeout_seconds = std::max(1.0, state.seconds_left());
   const ProcessOutcome outcome = run_process(spec);
   state.record.processes.push_back(record_of(command, outcome, role, log));
   return outcome;
+}
+
+// One process of the benchmark executable.
+ProcessOutcome run_one(RunState& state, const std::vector<std::string>& command,
+                       const std::string& role, const std::string& log, bool makes_baseline) {
+  return run_logged(state, command, benchmark_environment(state, makes_baseline), role, log);
 }
 
 [[noreturn]] void fail_process(const RunState& state, const ProcessOutcome& outcome,
@@ -192,20 +200,7 @@ ProcessOutcome run_perfgate(RunState& state, const std::vector<std::string>& arg
                             const std::string& role, const std::string& log) {
   std::vector<std::string> command{state.config.perfgate};
   command.insert(command.end(), arguments.begin(), arguments.end());
-  std::cout << "perfgate: running perfgate";
-  for (const auto& word : arguments) {
-    std::cout << ' ' << word;
-  }
-  std::cout << std::endl;
-  ProcessSpec spec;
-  spec.argv = command;
-  spec.cwd = state.config.working_directory;
-  spec.environment = current_environment();
-  spec.out_path = state.path(log);
-  spec.timeout_seconds = std::max(1.0, state.seconds_left());
-  const ProcessOutcome outcome = run_process(spec);
-  state.record.processes.push_back(record_of(command, outcome, role, log));
-  return outcome;
+  return run_logged(state, command, current_environment(), role, log);
 }
 
 }  // namespace perfgate::cli

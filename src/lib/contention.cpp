@@ -93,7 +93,8 @@ LoadReport assess_load(const std::optional<LoadSample>& before,
     judge_machine(*before, *after, usage, report);
   }
   const bool own_threads_fit = report.num_cpus == 0 || usage.threads <= report.num_cpus;
-  if (own_threads_fit && report.switches_per_cpu_second > load_limit::k_switches_per_cpu_second) {
+  if (own_threads_fit && usage.cpu_seconds >= load_limit::k_min_cpu_seconds_for_switches &&
+      report.switches_per_cpu_second > load_limit::k_switches_per_cpu_second) {
     report.reasons.push_back("the benchmark was preempted " +
                              format_fixed(report.switches_per_cpu_second, 0) +
                              " times per CPU-second (involuntary context switches)");
