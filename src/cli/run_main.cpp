@@ -38,7 +38,7 @@ struct RunOptions {
 void write_fallback_reports(const RunState& state, const run::Outcome& outcome) {
   GateResult result;
   result.run = state.info;
-  result.policy_name = state.test;
+  result.policy_name = fs::path(state.config.policy).stem().string();
   if (outcome.status != run::Status::passed) {
     Decision decision;
     decision.benchmark = state.family.empty() ? state.test : state.family;
