@@ -168,8 +168,7 @@ int record(const RecordOptions& options) {
               << options.out << "' does not exist\n  hint: record the whole suite first\n";
     return k_exit_invalid_input;
   }
-  if (auto written = write_file_atomic(options.out, write_baseline(baseline)); !written) {
-    std::cerr << format_diagnostics(written.error());
+  if (!write_output(options.out, write_baseline(baseline))) {
     return k_exit_invalid_input;
   }
   std::cout << "recorded " << baseline.runs.benchmarks.size() << " benchmarks of suite \""
@@ -216,8 +215,7 @@ int check(const CheckOptions& options) {
 
 Command setup_baseline(CLI::App& parent) {
   auto options = std::make_shared<RecordOptions>();
-  CLI::App* app = parent.add_subcommand("baseline", "Record baselines");
-  app->require_subcommand(1);
+  CLI::App* app = add_command_group(parent, "baseline", "Record baselines");
   CLI::App* rec = app->add_subcommand(
       "record", "Record a baseline from results files, with a written reason");
   rec->add_option("--results", options->results,

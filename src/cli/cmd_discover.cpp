@@ -2,21 +2,21 @@
 // (--benchmark_list_tests=true) and writes the CTest script that registers `perfgate run` once
 // per family and mode (docs/cmake-module.md, "Discovery"). What it decides is in the library
 // (perfgate/discover.hpp); this runs the executable and writes the file.
-#include "commands.hpp"
-#include "exit_code.hpp"
-#include "process.hpp"
-
 #include <perfgate/discover.hpp>
 #include <perfgate/io.hpp>
 #include <perfgate/run_config.hpp>
 
-#include <unistd.h>
+#include "commands.hpp"
+#include "common.hpp"
+#include "exit_code.hpp"
+#include "process.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace perfgate::cli {
 
@@ -149,8 +149,7 @@ int discover(const DiscoverOptions& options) {
   const std::string run_config = fs::absolute(options.config).lexically_normal().string();
   const std::string script =
       render_ctest_script(*config, run_config, plan_gate_tests(*config, listings));
-  if (const auto written = write_file_atomic(out, script); !written) {
-    std::cerr << format_diagnostics(written.error());
+  if (!write_output(out, script)) {
     return k_exit_run_failed;
   }
   return k_exit_passed;

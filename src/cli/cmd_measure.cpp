@@ -461,8 +461,8 @@ std::optional<Isolation> isolation_of(const std::string& text) {
 Command setup_measure(CLI::App& parent) {
   auto request = std::make_shared<MeasureRequest>();
   auto isolation = std::make_shared<std::string>("fork");
-  CLI::App* app = parent.add_subcommand("measure", "Measure benchmarks in a deterministic lane");
-  app->require_subcommand(1);
+  CLI::App* app =
+      add_command_group(parent, "measure", "Measure benchmarks in a deterministic lane");
   CLI::App* instructions = app->add_subcommand(
       "instructions",
       "Instructions per iteration of each benchmark under valgrind's callgrind (docs/lanes.md)");

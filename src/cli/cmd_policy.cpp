@@ -63,8 +63,7 @@ bool print_forecast(const Policy& policy, const RunSet& baseline, const CheckOpt
 
 Command setup_policy(CLI::App& parent) {
   auto options = std::make_shared<CheckOptions>();
-  CLI::App* app = parent.add_subcommand("policy", "Work with policy files");
-  app->require_subcommand(1);
+  CLI::App* app = add_command_group(parent, "policy", "Work with policy files");
   CLI::App* check = app->add_subcommand("check", "Validate policy files and explain each rule");
   check->add_option("files", options->files, "Policy files")->required();
   check->add_option("--baseline", options->baseline,

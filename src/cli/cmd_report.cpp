@@ -126,8 +126,7 @@ bool write_summaries(const SuiteSummary& summary, const MergeOptions& options,
     std::ostringstream out;
     render_summary(summary, info.format, out, render_options);
     const std::string path = options.out + "/summary." + std::string(info.extension);
-    if (auto written = write_file_atomic(path, out.str()); !written) {
-      std::cerr << format_diagnostics(written.error());
+    if (!write_output(path, out.str())) {
       std::cerr << "perfgate: error: the summary could not be written to '" << options.out << "'\n";
       return false;
     }
@@ -188,8 +187,7 @@ int merge(const MergeOptions& options) {
 
 Command setup_report(CLI::App& parent) {
   auto options = std::make_shared<MergeOptions>();
-  CLI::App* report = parent.add_subcommand("report", "Reports of a whole run");
-  report->require_subcommand(1);
+  CLI::App* report = add_command_group(parent, "report", "Reports of a whole run");
   CLI::App* merge_app = report->add_subcommand(
       "merge",
       "Fold the artifact folders of gate tests (each with run.json, and report.json when the "

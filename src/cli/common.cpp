@@ -118,8 +118,7 @@ bool emit_reports(const GateResult& result, const ReportOptions& options) {
       std::ostringstream out;
       render(result, info.format, out, render_options);
       const std::string path = options.report_dir + "/report." + std::string(info.extension);
-      if (auto written = write_file_atomic(path, out.str()); !written) {
-        std::cerr << format_diagnostics(written.error());
+      if (!write_output(path, out.str())) {
         std::cerr << "perfgate: error: the reports could not be written to '" << options.report_dir
                   << "'\n";
         ok = false;
@@ -137,6 +136,21 @@ bool emit_reports(const GateResult& result, const ReportOptions& options) {
   }
   std::cout.flush();
   return ok;
+}
+
+bool write_output(const std::string& path, std::string_view contents) {
+  if (auto written = write_file_atomic(path, contents); !written) {
+    std::cerr << format_diagnostics(written.error());
+    return false;
+  }
+  return true;
+}
+
+CLI::App* add_command_group(CLI::App& parent, const std::string& name,
+                            const std::string& description) {
+  CLI::App* group = parent.add_subcommand(name, description);
+  group->require_subcommand(1);
+  return group;
 }
 
 std::string utc_now() {

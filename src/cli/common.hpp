@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfgate::cli {
@@ -55,6 +56,13 @@ void add_report_flags(CLI::App& app, ReportOptions& options);
 // Renders the result to stdout and the report folder. Returns false (after saying why) when a
 // report could not be written.
 bool emit_reports(const GateResult& result, const ReportOptions& options);
+
+// Writes `contents` to `path` through write_file_atomic. False after printing why to stderr.
+bool write_output(const std::string& path, std::string_view contents);
+
+// A subcommand that only groups subcommands (`perfgate baseline record`): one of them is required.
+CLI::App* add_command_group(CLI::App& parent, const std::string& name,
+                            const std::string& description);
 
 // Now, in UTC, ISO 8601.
 std::string utc_now();

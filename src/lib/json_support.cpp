@@ -748,6 +748,31 @@ bool check_schema(const boost::json::object& object, std::string_view expected_k
   return true;
 }
 
+std::optional<boost::json::object> parse_json_object(std::string_view text, std::string_view what,
+                                                     std::string_view hint,
+                                                     const std::string& source,
+                                                     Diagnostics& diagnostics) {
+  auto root = parse_json(protect_non_finite(text), source, diagnostics);
+  if (!root) {
+    return std::nullopt;
+  }
+  if (!root->is_object()) {
+    diagnostics.error(source, "", "expected " + std::string(what) + ", got " + describe(*root),
+                      std::string(hint));
+    return std::nullopt;
+  }
+  return std::move(root->get_object());
+}
+
+std::optional<boost::json::object> read_root(std::string_view text, const DocumentKind& kind,
+                                             const std::string& source, Diagnostics& diagnostics) {
+  auto root = parse_json_object(text, kind.what, kind.hint, source, diagnostics);
+  if (root && !check_schema(*root, kind.schema, kind.major, source, diagnostics)) {
+    return std::nullopt;
+  }
+  return root;
+}
+
 }  // namespace perfgate::detail
 
 namespace perfgate::detail {

@@ -3,6 +3,7 @@
 
 #include <perfgate/diagnostics.hpp>
 #include <perfgate/number_format.hpp>
+#include <perfgate/result.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -93,6 +94,7 @@ using perfgate::format_number;
 #include <boost/json/object.hpp>
 
 #include <initializer_list>
+#include <utility>
 
 namespace perfgate::detail {
 
@@ -108,6 +110,86 @@ std::optional<std::string> closest_match(std::string_view word,
 // Checks the "schema" member against "<kind>/<major>"; reports a missing or unknown version.
 bool check_schema(const boost::json::object& object, std::string_view expected_kind, int major,
                   const std::string& source, Diagnostics& diagnostics);
+
+// The root object of JSON `text` (after protect_non_finite); nullopt after a diagnostic when it is
+// not JSON or not an object: "expected <what>, got <value>", with `hint`.
+std::optional<boost::json::object> parse_json_object(std::string_view text, std::string_view what,
+                                                     std::string_view hint,
+                                                     const std::string& source,
+                                                     Diagnostics& diagnostics);
+
+// What the reader of one of perfgate's own formats expects at the root of a file.
+struct DocumentKind {
+  std::string_view schema;              // "perfgate.policy"
+  int major = 1;                        // the version this perfgate reads
+  std::string_view what = "an object";  // named when the root is no object: "a policy object"
+  std::string_view hint = {};           // and the hint given then
+};
+
+// The root object of `text`, also checked to be of kind "<schema>/<major>"; nullopt after a
+// diagnostic when it is not.
+std::optional<boost::json::object> read_root(std::string_view text, const DocumentKind& kind,
+                                             const std::string& source, Diagnostics& diagnostics);
+
+// A whole file of kind `kind`: `read(root, diagnostics)` builds the value from the checked root
+// object. The diagnostics instead when any of them is an error.
+template <class T, class Read>
+Result<T> read_document(std::string_view text, const DocumentKind& kind, const std::string& source,
+                        Read read) {
+  Diagnostics diagnostics;
+  const std::optional<boost::json::object> root = read_root(text, kind, source, diagnostics);
+  if (!root) {
+    return diagnostics;
+  }
+  T value = read(*root, diagnostics);
+  if (diagnostics.has_errors()) {
+    return diagnostics;
+  }
+  return value;
+}
+
+// What the readers of perfgate's own formats share: the file they read and where its problems go.
+class ReaderBase {
+ public:
+  ReaderBase(const std::string& source, Diagnostics& diagnostics)
+      : m_source(source), m_diagnostics(diagnostics) {}
+
+ protected:
+  void error(const std::string& pointer, std::string message, std::string hint = {}) {
+    m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
+  }
+
+  // Where a missing required member is reported: at the object that lacks it (`missing "key"`),
+  // or at the member itself (`missing: expected a string`).
+  enum class Missing { at_object, at_member };
+
+  // The string member `key` of the object at `pointer`: "" when it is absent (after a diagnostic
+  // when it is `required`) or no string (after a diagnostic); a diagnostic when it is `required`
+  // and empty.
+  std::string string_member(const boost::json::object& object, const std::string& pointer,
+                            const char* key, bool required, Missing missing = Missing::at_object) {
+    const auto* value = object.if_contains(key);
+    if (value == nullptr) {
+      if (required && missing == Missing::at_object) {
+        error(pointer, std::string("missing \"") + key + "\"");
+      } else if (required) {
+        error(pointer_append(pointer, key), "missing: expected a string");
+      }
+      return {};
+    }
+    if (!value->is_string()) {
+      error(pointer_append(pointer, key), "expected a string, got " + describe(*value));
+      return {};
+    }
+    if (required && value->get_string().empty()) {
+      error(pointer_append(pointer, key), "must not be empty");
+    }
+    return std::string(value->get_string());
+  }
+
+  const std::string& m_source;
+  Diagnostics& m_diagnostics;
+};
 
 }  // namespace perfgate::detail
 

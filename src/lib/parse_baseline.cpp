@@ -16,17 +16,13 @@ namespace {
 
 namespace json = boost::json;
 
-class BaselineReader {
+class BaselineReader : detail::ReaderBase {
  public:
-  BaselineReader(const std::string& source, Diagnostics& diagnostics)
-      : m_source(source), m_diagnostics(diagnostics) {}
+  using ReaderBase::ReaderBase;
 
   Baseline read(const json::object& root) {
     Baseline baseline;
     baseline.runs.source = m_source;
-    if (!detail::check_schema(root, "perfgate.baseline", 1, m_source, m_diagnostics)) {
-      return baseline;
-    }
     detail::check_keys(root,
                        {"schema", "suite", "runner", "provenance", "history", "context",
                         "benchmarks"},
@@ -354,32 +350,16 @@ class BaselineReader {
     }
     return &value->get_array();
   }
-
-  void error(const std::string& pointer, std::string message, std::string hint = {}) {
-    m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
-  }
-
-  const std::string& m_source;
-  Diagnostics& m_diagnostics;
 };
 
 }  // namespace
 
 Result<Baseline> parse_baseline(std::string_view text, const std::string& source) {
-  Diagnostics diagnostics;
-  const auto root = detail::parse_json(detail::protect_non_finite(text), source, diagnostics);
-  if (!root) {
-    return diagnostics;
-  }
-  if (!root->is_object()) {
-    diagnostics.error(source, "", "expected a baseline object, got " + detail::describe(*root));
-    return diagnostics;
-  }
-  Baseline baseline = BaselineReader(source, diagnostics).read(root->get_object());
-  if (diagnostics.has_errors()) {
-    return diagnostics;
-  }
-  return baseline;
+  return detail::read_document<Baseline>(text, {"perfgate.baseline", 1, "a baseline object"},
+                                         source,
+                                         [&](const json::object& root, Diagnostics& diagnostics) {
+                                           return BaselineReader(source, diagnostics).read(root);
+                                         });
 }
 
 Result<RunSet> parse_results(std::string_view text, const std::string& source) {

@@ -10,18 +10,13 @@ namespace perfgate {
 Result<std::map<std::string, std::string>> parse_context(std::string_view text,
                                                          const std::string& source) {
   Diagnostics diagnostics;
-  const auto root = detail::parse_json(detail::protect_non_finite(text), source, diagnostics);
-  if (!root) {
+  const auto object = detail::parse_json_object(text, "a context object", {}, source, diagnostics);
+  if (!object) {
     return diagnostics;
   }
-  if (!root->is_object()) {
-    diagnostics.error(source, "", "expected a context object, got " + detail::describe(*root));
-    return diagnostics;
-  }
-  const auto& object = root->get_object();
-  detail::check_schema(object, "perfgate.context", 1, source, diagnostics);
+  detail::check_schema(*object, "perfgate.context", 1, source, diagnostics);
   std::map<std::string, std::string> context;
-  for (const auto& entry : object) {
+  for (const auto& entry : *object) {
     if (entry.key() == "schema") {
       continue;
     }

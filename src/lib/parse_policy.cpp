@@ -38,17 +38,13 @@ std::string joined(const std::vector<std::string_view>& names) {
   return out;
 }
 
-class PolicyReader {
+class PolicyReader : detail::ReaderBase {
  public:
-  PolicyReader(const std::string& source, Diagnostics& diagnostics)
-      : m_source(source), m_diagnostics(diagnostics) {}
+  using ReaderBase::ReaderBase;
 
   Policy read(const json::object& root) {
     Policy policy;
     policy.source = m_source;
-    if (!detail::check_schema(root, "perfgate.policy", 1, m_source, m_diagnostics)) {
-      return policy;
-    }
     detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules"},
                        m_source, "", m_diagnostics);
     policy.name = string_member(root, "", "name", true);
@@ -360,58 +356,23 @@ class PolicyReader {
     return std::move(rule);
   }
 
-  std::string string_member(const json::object& object, const std::string& pointer,
-                            const char* key, bool required) {
-    const auto* value = object.if_contains(key);
-    if (value == nullptr) {
-      if (required) {
-        error(pointer.empty() ? "" : pointer, std::string("missing \"") + key + "\"");
-      }
-      return {};
-    }
-    if (!value->is_string()) {
-      error(detail::pointer_append(pointer, key),
-            "expected a string, got " + detail::describe(*value));
-      return {};
-    }
-    if (required && value->get_string().empty()) {
-      error(detail::pointer_append(pointer, key), "must not be empty");
-    }
-    return std::string(value->get_string());
-  }
-
-  void error(const std::string& pointer, std::string message, std::string hint = {}) {
-    m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
-  }
+  using ReaderBase::error;
   // The one diagnostic of a value reader that names no file (parse_percent, NamePattern), at
   // `pointer` of this file.
   void error(const std::string& pointer, const Diagnostics& why) {
     const Diagnostic problem = why.items().front();
     error(pointer, problem.message, problem.hint);
   }
-
-  const std::string& m_source;
-  Diagnostics& m_diagnostics;
 };
 
 }  // namespace
 
 Result<Policy> parse_policy(std::string_view text, const std::string& source) {
-  Diagnostics diagnostics;
-  const auto root = detail::parse_json(detail::protect_non_finite(text), source, diagnostics);
-  if (!root) {
-    return diagnostics;
-  }
-  if (!root->is_object()) {
-    diagnostics.error(source, "", "expected a policy object, got " + detail::describe(*root),
-                      "see docs/policy.md");
-    return diagnostics;
-  }
-  Policy policy = PolicyReader(source, diagnostics).read(root->get_object());
-  if (diagnostics.has_errors()) {
-    return diagnostics;
-  }
-  return policy;
+  return detail::read_document<Policy>(
+      text, {"perfgate.policy", 1, "a policy object", "see docs/policy.md"}, source,
+      [&](const json::object& root, Diagnostics& diagnostics) {
+        return PolicyReader(source, diagnostics).read(root);
+      });
 }
 
 }  // namespace perfgate

@@ -116,18 +116,10 @@ void read_counts(const boost::json::value* value, const std::string& source,
   }
 }
 
-}  // namespace
-
-Result<ReportDigest> parse_report_digest(std::string_view text, const std::string& source,
-                                         std::size_t keep) {
-  Diagnostics diagnostics;
-  const auto object = detail::read_object(text, "perfgate.report", 1, source, diagnostics);
-  if (!object) {
-    return diagnostics;
-  }
-  detail::MemberReader member(*object, source, "", diagnostics);
-  ReportDigest digest;
-  digest.source = source;
+// report.json's counts and the `keep` worst of its decisions.
+void read_digest(ReportDigest& digest, detail::MemberReader& member, Diagnostics& diagnostics,
+                 std::size_t keep) {
+  const std::string& source = digest.source;
   digest.status = member.text("status", false);
   digest.exit_code = static_cast<int>(member.integer("exit_code", 0, 4).value_or(3));
   read_counts(member.required("counts"), source, diagnostics, digest.counts);
@@ -152,10 +144,17 @@ Result<ReportDigest> parse_report_digest(std::string_view text, const std::strin
     attention.resize(kept);
     digest.worst = std::move(attention);
   }
-  if (diagnostics.has_errors()) {
-    return diagnostics;
-  }
-  return digest;
+}
+
+}  // namespace
+
+Result<ReportDigest> parse_report_digest(std::string_view text, const std::string& source,
+                                         std::size_t keep) {
+  return detail::read_record<ReportDigest>(
+      text, {"perfgate.report", 1}, source,
+      [keep](ReportDigest& digest, detail::MemberReader& member, Diagnostics& diagnostics) {
+        read_digest(digest, member, diagnostics, keep);
+      });
 }
 
 }  // namespace perfgate

@@ -22,17 +22,9 @@ std::string quoted_modes() {
   return text;
 }
 
-}  // namespace
-
-Result<RunRecord> parse_run_record(std::string_view text, const std::string& source) {
-  Diagnostics diagnostics;
-  const auto object = detail::read_object(text, "perfgate.run", 2, source, diagnostics);
-  if (!object) {
-    return diagnostics;
-  }
-  detail::MemberReader member(*object, source, "", diagnostics);
-  RunRecord run;
-  run.source = source;
+// run.json's members, in the order `perfgate run` writes them.
+void read_run(RunRecord& run, detail::MemberReader& member, Diagnostics& diagnostics) {
+  const std::string& source = run.source;
   run.test = member.text("test", false);
   run.suite = member.text("suite");
   run.family = member.text("family");
@@ -45,7 +37,7 @@ Result<RunRecord> parse_run_record(std::string_view text, const std::string& sou
   const std::string status = member.text("status", false);
   if (const auto parsed = test_status_from_string(status)) {
     run.status = *parsed;
-  } else if (object->contains("status")) {
+  } else if (member.contains("status")) {
     diagnostics.error(source, "/status",
                       "expected \"passed\", \"failed\", \"inconclusive\", \"invalid-input\", "
                       "\"run-failed\", \"timeout\", \"refused\", \"no-benchmarks\" or \"error\", "
@@ -66,10 +58,12 @@ Result<RunRecord> parse_run_record(std::string_view text, const std::string& sou
     const std::optional<double> duration = member.number_or_null("duration_seconds");
     run.duration_seconds = duration && *duration >= 0 ? *duration : 0;
   }
-  if (diagnostics.has_errors()) {
-    return diagnostics;
-  }
-  return run;
+}
+
+}  // namespace
+
+Result<RunRecord> parse_run_record(std::string_view text, const std::string& source) {
+  return detail::read_record<RunRecord>(text, {"perfgate.run", 2}, source, read_run);
 }
 
 }  // namespace perfgate

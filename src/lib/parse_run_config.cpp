@@ -52,17 +52,13 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-class RunConfigReader {
+class RunConfigReader : detail::ReaderBase {
  public:
-  RunConfigReader(const std::string& source, Diagnostics& diagnostics)
-      : m_source(source), m_diagnostics(diagnostics) {}
+  using ReaderBase::ReaderBase;
 
   RunConfig read(const json::object& root) {
     RunConfig config;
     config.source = m_source;
-    if (!detail::check_schema(root, "perfgate.run-config", 1, m_source, m_diagnostics)) {
-      return config;
-    }
     detail::check_keys(
         root,
         {"schema", "suite", "target", "executable", "perfgate", "source_dir", "binary_dir",
@@ -266,24 +262,10 @@ class RunConfigReader {
     return &value->get_object();
   }
 
+  // A run configuration reports a missing string at the member.
   std::string string_member(const json::object& object, const std::string& pointer,
                             const char* key, bool required) {
-    const auto* value = object.if_contains(key);
-    if (value == nullptr) {
-      if (required) {
-        error(detail::pointer_append(pointer, key), "missing: expected a string");
-      }
-      return {};
-    }
-    if (!value->is_string()) {
-      error(detail::pointer_append(pointer, key),
-            "expected a string, got " + detail::describe(*value));
-      return {};
-    }
-    if (required && value->get_string().empty()) {
-      error(detail::pointer_append(pointer, key), "must not be empty");
-    }
-    return std::string(value->get_string());
+    return ReaderBase::string_member(object, pointer, key, required, Missing::at_member);
   }
 
   std::string absolute_path_member(const json::object& root, const char* key) {
@@ -427,34 +409,18 @@ class RunConfigReader {
     }
     return out;
   }
-
-  void error(const std::string& pointer, std::string message, std::string hint = {}) {
-    m_diagnostics.error(m_source, pointer, std::move(message), std::move(hint));
-  }
-
-  const std::string& m_source;
-  Diagnostics& m_diagnostics;
 };
 
 }  // namespace
 
 Result<RunConfig> parse_run_config(std::string_view text, const std::string& source) {
-  Diagnostics diagnostics;
-  const auto root = detail::parse_json(detail::protect_non_finite(text), source, diagnostics);
-  if (!root) {
-    return diagnostics;
-  }
-  if (!root->is_object()) {
-    diagnostics.error(source, "", "expected a run configuration object, got " +
-                                      detail::describe(*root),
-                      "perfgate_add_benchmarks() writes this file; see docs/formats.md");
-    return diagnostics;
-  }
-  RunConfig config = RunConfigReader(source, diagnostics).read(root->get_object());
-  if (diagnostics.has_errors()) {
-    return diagnostics;
-  }
-  return config;
+  return detail::read_document<RunConfig>(
+      text,
+      {"perfgate.run-config", 1, "a run configuration object",
+       "perfgate_add_benchmarks() writes this file; see docs/formats.md"},
+      source, [&](const json::object& root, Diagnostics& diagnostics) {
+        return RunConfigReader(source, diagnostics).read(root);
+      });
 }
 
 }  // namespace perfgate

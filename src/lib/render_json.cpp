@@ -58,24 +58,16 @@ class NonFinite {
 // `non_finite` under "<prefix>.<key>" (or "<key>") as "NaN", "Infinity" or "-Infinity".
 void number_member(JsonWriter& json, std::string_view key, const std::optional<double>& value,
                    NonFinite& non_finite, std::string_view prefix = {}) {
-  json.key(key);
-  if (!value) {
-    json.null();
-    return;
-  }
-  if (!std::isfinite(*value)) {
-    json.null();
+  json.number_member(key, value);
+  if (value && !std::isfinite(*value)) {
     non_finite.add(prefix, key, *value);
-    return;
   }
-  json.finite_number(*value);
 }
 
 void write_samples(JsonWriter& json, const SampleSummary& samples, std::string_view prefix,
                    NonFinite& non_finite) {
   json.begin_object();
-  json.key("n");
-  json.integer(static_cast<std::uint64_t>(samples.n));
+  json.integer_member("n", static_cast<std::uint64_t>(samples.n));
   number_member(json, "min", samples.min, non_finite, prefix);
   number_member(json, "p50", samples.p50, non_finite, prefix);
   number_member(json, "p95", samples.p95, non_finite, prefix);
@@ -88,12 +80,9 @@ void write_samples(JsonWriter& json, const SampleSummary& samples, std::string_v
 void write_decision(JsonWriter& json, const Decision& decision) {
   NonFinite non_finite;
   json.begin_object();
-  json.key("benchmark");
-  json.string(decision.benchmark);
-  json.key("metric");
-  json.string_or_null(decision.metric);
-  json.key("rule");
-  json.string_or_null(decision.rule);
+  json.string_member("benchmark", decision.benchmark);
+  json.text_member("metric", decision.metric);
+  json.text_member("rule", decision.rule);
   // A decision about a whole benchmark (missing, new) has no rule kind or statistic.
   json.key("kind");
   if (decision.rule.empty()) {
@@ -107,12 +96,9 @@ void write_decision(JsonWriter& json, const Decision& decision) {
   } else {
     json.string(to_string(decision.statistic));
   }
-  json.key("verdict");
-  json.string(to_string(decision.verdict));
-  json.key("unit");
-  json.string(decision.unit);
-  json.key("direction");
-  json.string(to_string(decision.direction));
+  json.string_member("verdict", to_string(decision.verdict));
+  json.string_member("unit", decision.unit);
+  json.string_member("direction", to_string(decision.direction));
   number_member(json, "baseline", decision.baseline, non_finite);
   number_member(json, "candidate", decision.candidate, non_finite);
   number_member(json, "change", decision.change, non_finite);
@@ -121,22 +107,17 @@ void write_decision(JsonWriter& json, const Decision& decision) {
   number_member(json, "limit", decision.limit, non_finite);
   number_member(json, "warn_limit", decision.warn_limit, non_finite);
   number_member(json, "headroom", decision.headroom, non_finite);
-  json.key("limit_text");
-  json.string(decision.limit_text);
-  json.key("method");
-  json.string_or_null(decision.method);
+  json.string_member("limit_text", decision.limit_text);
+  json.text_member("method", decision.method);
   number_member(json, "mde", decision.mde, non_finite);
   number_member(json, "p_value", decision.p_value, non_finite);
-  json.key("undecided");
-  json.boolean(decision.undecided);
-  json.key("accepted");
-  json.boolean(decision.accepted);
+  json.boolean_member("undecided", decision.undecided);
+  json.boolean_member("accepted", decision.accepted);
   json.key("baseline_samples");
   write_samples(json, decision.baseline_samples, "baseline_samples", non_finite);
   json.key("candidate_samples");
   write_samples(json, decision.candidate_samples, "candidate_samples", non_finite);
-  json.key("note");
-  json.string(decision.note);
+  json.string_member("note", decision.note);
   json.key("non_finite");
   non_finite.write(json);
   json.end_object();
@@ -144,22 +125,17 @@ void write_decision(JsonWriter& json, const Decision& decision) {
 
 void write_note(JsonWriter& json, const Diagnostic& note) {
   json.begin_object();
-  json.key("severity");
-  json.string(detail::severity_name(note.severity));
-  json.key("file");
-  json.string(note.file);
+  json.string_member("severity", detail::severity_name(note.severity));
+  json.string_member("file", note.file);
   json.key("line");
   if (note.line) {
     json.integer(static_cast<std::uint64_t>(*note.line));
   } else {
     json.null();
   }
-  json.key("pointer");
-  json.string(note.pointer);
-  json.key("message");
-  json.string(note.message);
-  json.key("hint");
-  json.string(note.hint);
+  json.string_member("pointer", note.pointer);
+  json.string_member("message", note.message);
+  json.string_member("hint", note.hint);
   json.end_object();
 }
 
@@ -174,54 +150,32 @@ void write_run(JsonWriter& json, const RunInfo& run) {
   json.text_member("baseline_kind", run.baseline_kind);
   json.text_member("confirmation", run.confirmation);
   json.string_array("conditions", run.conditions);
-  json.key("record");
-  json.boolean(run.record);
+  json.boolean_member("record", run.record);
   json.end_object();
 }
 
 void write_report(
 JsonWriter& json, detail::StreamBuffer& buffer, const GateResult& result,
                   const RenderOptions& options) {
-  json.begin_object();
-  json.key("schema");
-  json.string(k_schema);
-  json.key("tool");
-  json.begin_object();
-  json.key("name");
-  json.string("perfgate");
-  json.key("version");
-  json.string(options.tool_version);
-  json.end_object();
-  json.key("policy");
-  json.string(result.policy_name);
+  json.begin_document(k_schema, options.tool_version);
+  json.string_member("policy", result.policy_name);
   json.key("sources");
   json.begin_object();
-  json.key("baseline");
-  json.string(result.baseline_source);
-  json.key("candidate");
-  json.string(result.candidate_source);
+  json.string_member("baseline", result.baseline_source);
+  json.string_member("candidate", result.candidate_source);
   json.end_object();
   json.key("run");
   write_run(json, result.run);
-  json.key("passed");
-  json.boolean(detail::gate_passed(result));
-  json.key("status");
-  json.string(result.run.record ? std::string_view("recorded") : to_string(status(result)));
-  json.key("inconclusive");
-  json.integer(static_cast<std::int64_t>(result.inconclusive()));
-  json.key("accepted_inconclusive");
-  json.integer(static_cast<std::int64_t>(result.accepted_inconclusive()));
-  json.key("exit_code");
-  json.integer(static_cast<std::int64_t>(detail::report_exit_code(result)));
-  json.key("counts");
-  json.begin_object();
-  for (const Verdict verdict : detail::k_verdict_order) {
-    json.key(to_string(verdict));
-    json.integer(static_cast<std::uint64_t>(detail::verdict_count(result, verdict)));
-  }
-  json.end_object();
-  json.key("next_repetitions");
-  json.integer(static_cast<std::uint64_t>(result.next_repetitions));
+  json.boolean_member("passed", detail::gate_passed(result));
+  json.string_member("status",
+                     result.run.record ? std::string_view("recorded") : to_string(status(result)));
+  json.integer_member("inconclusive", static_cast<std::int64_t>(result.inconclusive()));
+  json.integer_member("accepted_inconclusive",
+                      static_cast<std::int64_t>(result.accepted_inconclusive()));
+  json.integer_member("exit_code", static_cast<std::int64_t>(detail::report_exit_code(result)));
+  json.counts_member("counts", detail::k_verdict_order,
+                     [&](Verdict verdict) { return detail::verdict_count(result, verdict); });
+  json.integer_member("next_repetitions", static_cast<std::uint64_t>(result.next_repetitions));
   json.key("decisions");
   json.begin_array();
   for (const Decision& decision : result.decisions) {

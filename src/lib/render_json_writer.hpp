@@ -6,7 +6,10 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -93,6 +96,50 @@ class JsonWriter {
   void text_member(std::string_view name, std::string_view text) {
     key(name);
     string_or_null(text);
+  }
+  // `"key": "text"`, empty text included.
+  void string_member(std::string_view name, std::string_view text) {
+    key(name);
+    string(text);
+  }
+  // `"key": 12.5`, or `"key": null` when the number is absent or not finite.
+  void number_member(std::string_view name, const std::optional<double>& value) {
+    key(name);
+    if (value && std::isfinite(*value)) {
+      finite_number(*value);
+    } else {
+      null();
+    }
+  }
+  template <class Integer>
+  void integer_member(std::string_view name, Integer value) {
+    key(name);
+    integer(value);
+  }
+  void boolean_member(std::string_view name, bool value) {
+    key(name);
+    boolean(value);
+  }
+  // `"key": {"<item>": <count(item)>, ...}`, the items in their order, each named by to_string.
+  template <class Items, class Count>
+  void counts_member(std::string_view name, const Items& items, Count count) {
+    key(name);
+    begin_object();
+    for (const auto& item : items) {
+      integer_member(to_string(item), static_cast<std::uint64_t>(count(item)));
+    }
+    end_object();
+  }
+  // Opens a document perfgate writes, with the members that head every one: "schema" and
+  // "tool": {"name", "version"}.
+  void begin_document(std::string_view schema, std::string_view tool_version) {
+    begin_object();
+    string_member("schema", schema);
+    key("tool");
+    begin_object();
+    string_member("name", "perfgate");
+    string_member("version", tool_version);
+    end_object();
   }
   // `"key": ["a", "b"]`.
   template <class Strings>

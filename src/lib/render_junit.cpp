@@ -195,18 +195,13 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
 
   detail::StreamBuffer buffer(out);
   std::string& text = buffer.text();
-  text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  text += "<testsuites name=\"perfgate\" tests=\"" + detail::format_integer(tests) +
-          "\" failures=\"" + detail::format_integer(failures) + "\" errors=\"" +
-          detail::format_integer(errors) + "\" skipped=\"" + detail::format_integer(skipped) +
-          "\" time=\"0\">\n";
+  detail::open_junit(text, {tests, failures, errors, skipped}, "0");
 
   // The gate itself.
-  text += "  <testsuite name=\"perfgate\" tests=\"1\" failures=\"" +
-          std::string(passed ? "0" : "1") + "\" errors=\"0\" skipped=\"0\" time=\"0\">\n";
+  detail::open_junit_suite(text, "  <testsuite", "perfgate", {1, passed ? 0U : 1U, 0, 0}, "0");
   write_properties(text, result, options);
   const std::string summary = detail::format_summary(result);
-  text += "    <testcase classname=\"perfgate\" name=\"gate\" time=\"0\">\n";
+  detail::open_junit_case(text, "perfgate", "gate", "0");
   if (!passed) {
     text += "      <failure type=\"gate\" message=\"" + detail::escape_xml(summary) + "\">" +
             detail::escape_xml_text(summary + " (exit code " +
@@ -218,21 +213,15 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
     gate_out += format_diagnostic(note);
   }
   text += "      <system-out>" + detail::escape_xml_text(gate_out) + "</system-out>\n";
-  text += "    </testcase>\n";
+  detail::close_junit_case(buffer);
   text += "  </testsuite>\n";
 
   for (const Suite& suite : suites) {
-    text += "  <testsuite name=\"" + detail::escape_xml(suite.name) + "\" tests=\"" +
-            detail::format_integer(suite.decisions.size()) + "\" failures=\"" +
-            detail::format_integer(suite.failures) + "\" errors=\"" +
-            detail::format_integer(suite.errors) + "\" skipped=\"" +
-            detail::format_integer(suite.skipped) + "\" time=\"0\">\n";
+    detail::open_junit_suite(text, "  <testsuite", suite.name,
+                             {suite.decisions.size(), suite.failures, suite.errors, suite.skipped},
+                             "0");
     for (const Decision* decision : suite.decisions) {
-      text += "    <testcase classname=\"";
-      detail::append_escaped_xml(text, decision->benchmark);
-      text += "\" name=\"";
-      detail::append_escaped_xml(text, testcase_name(*decision));
-      text += "\" time=\"0\">\n";
+      detail::open_junit_case(text, decision->benchmark, testcase_name(*decision), "0");
       const std::string_view verdict = to_string(decision->verdict);
       const auto write_message = [&] {
         detail::append_escaped_xml(text, verdict);
@@ -276,13 +265,11 @@ void render_junit(const GateResult& result, std::ostream& out, const RenderOptio
           text += "</system-out>\n";
           break;
       }
-      text += "    </testcase>\n";
-      buffer.maybe_flush();
+      detail::close_junit_case(buffer);
     }
     text += "  </testsuite>\n";
   }
-  text += "</testsuites>\n";
-  buffer.flush();
+  detail::close_junit(buffer);
 }
 
 }  // namespace perfgate

@@ -323,6 +323,61 @@ class StreamBuffer {
 };
 
 // ---------------------------------------------------------------------------------------------
+// JUnit XML: the frame both JUnit renderers write (the gate's report and the suite summary).
+
+// How many tests of a <testsuites> or <testsuite> element there are and how they ended.
+struct JunitCounts {
+  std::size_t tests = 0;
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+  std::size_t skipped = 0;
+};
+
+// `<tag name="…" tests="…" failures="…" errors="…" skipped="…" time="…">` and a newline, where
+// `tag` is "<testsuites" or, indented, "  <testsuite".
+inline void open_junit_suite(std::string& text, std::string_view tag, std::string_view name,
+                             const JunitCounts& counts, std::string_view time) {
+  text += tag;
+  text += " name=\"";
+  append_escaped_xml(text, name);
+  text += "\" tests=\"" + format_integer(counts.tests) + "\" failures=\"" +
+          format_integer(counts.failures) + "\" errors=\"" + format_integer(counts.errors) +
+          "\" skipped=\"" + format_integer(counts.skipped) + "\" time=\"";
+  text += time;
+  text += "\">\n";
+}
+
+// The XML declaration and `<testsuites name="perfgate" …>`.
+inline void open_junit(std::string& text, const JunitCounts& counts, std::string_view time) {
+  text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  open_junit_suite(text, "<testsuites", "perfgate", counts, time);
+}
+
+// `    <testcase classname="…" name="…" time="…">` and a newline.
+inline void open_junit_case(std::string& text, std::string_view classname, std::string_view name,
+                            std::string_view time) {
+  text += "    <testcase classname=\"";
+  append_escaped_xml(text, classname);
+  text += "\" name=\"";
+  append_escaped_xml(text, name);
+  text += "\" time=\"";
+  text += time;
+  text += "\">\n";
+}
+
+// Closes a <testcase>; the buffer goes out when it is full.
+inline void close_junit_case(StreamBuffer& buffer) {
+  buffer.text() += "    </testcase>\n";
+  buffer.maybe_flush();
+}
+
+// Closes the <testsuites> and sends the rest of the document.
+inline void close_junit(StreamBuffer& buffer) {
+  buffer.text() += "</testsuites>\n";
+  buffer.flush();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Verdicts and the gate summary. Renderers read what the evaluator decided; they never decide.
 
 // Most severe first: the order of counts in every summary.

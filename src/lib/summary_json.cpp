@@ -3,12 +3,11 @@
 // decisions. Every key always present; absent text and numbers are null.
 #include <perfgate/summary.hpp>
 
-#include <cmath>
-#include <cstdint>
-#include <string>
-
 #include "render_json_writer.hpp"
 #include "summary_support.hpp"
+
+#include <cstdint>
+#include <string>
 
 namespace perfgate {
 
@@ -16,44 +15,23 @@ namespace {
 
 using detail::JsonWriter;
 
-void number_or_null(JsonWriter& json, std::string_view key, const std::optional<double>& value) {
-  json.key(key);
-  if (value && std::isfinite(*value)) {
-    json.finite_number(*value);
-  } else {
-    json.null();
-  }
-}
-
 void write_decision(JsonWriter& json, const Decision& decision) {
   json.begin_object();
-  json.key("benchmark");
-  json.string(decision.benchmark);
-  json.key("metric");
-  json.string_or_null(decision.metric);
-  json.key("verdict");
-  json.string(to_string(decision.verdict));
-  number_or_null(json, "change", decision.change);
-  json.key("limit_text");
-  json.string(decision.limit_text);
-  json.key("note");
-  json.string(decision.note);
+  json.string_member("benchmark", decision.benchmark);
+  json.text_member("metric", decision.metric);
+  json.string_member("verdict", to_string(decision.verdict));
+  json.number_member("change", decision.change);
+  json.string_member("limit_text", decision.limit_text);
+  json.string_member("note", decision.note);
   json.end_object();
 }
 
 void write_report(JsonWriter& json, const ReportDigest& report) {
   json.begin_object();
-  json.key("status");
-  json.string(report.status);
-  json.key("decisions");
-  json.integer(static_cast<std::uint64_t>(report.decisions));
-  json.key("counts");
-  json.begin_object();
-  for (const Verdict verdict : detail::k_verdict_order) {
-    json.key(to_string(verdict));
-    json.integer(static_cast<std::uint64_t>(report.counts.count(verdict)));
-  }
-  json.end_object();
+  json.string_member("status", report.status);
+  json.integer_member("decisions", static_cast<std::uint64_t>(report.decisions));
+  json.counts_member("counts", detail::k_verdict_order,
+                     [&](Verdict verdict) { return report.counts.count(verdict); });
   json.key("worst");
   json.begin_array();
   for (const Decision& decision : report.worst) {
@@ -61,8 +39,7 @@ void write_report(JsonWriter& json, const ReportDigest& report) {
     write_decision(json, decision);
   }
   json.end_array();
-  json.key("more");
-  json.integer(static_cast<std::uint64_t>(report.more));
+  json.integer_member("more", static_cast<std::uint64_t>(report.more));
   json.end_object();
 }
 
@@ -74,21 +51,18 @@ void write_test(JsonWriter& json, const TestSummary& test) {
   json.text_member("family", run.family);
   json.text_member("mode", run.mode);
   json.text_member("lane", run.lane);
-  json.key("status");
-  json.string(to_string(run.status));
-  json.key("exit_code");
-  json.integer(run.exit_code);
+  json.string_member("status", to_string(run.status));
+  json.integer_member("exit_code", run.exit_code);
   json.text_member("summary", run.summary);
   json.text_member("commit", run.commit);
   json.text_member("runner", run.runner);
   json.text_member("baseline", run.baseline);
   json.text_member("baseline_kind", run.baseline_kind);
   json.text_member("confirmation", run.confirmation);
-  json.key("contended");
-  json.boolean(run.contended);
+  json.boolean_member("contended", run.contended);
   json.string_array("conditions", run.conditions);
   json.text_member("started_at", run.started_at);
-  number_or_null(json, "duration_seconds", run.duration_seconds);
+  json.number_member("duration_seconds", run.duration_seconds);
   json.text_member("folder", test.folder);
   json.key("report");
   if (test.report) {
@@ -105,29 +79,12 @@ void render_summary_json(const SuiteSummary& summary, std::ostream& out,
                          const RenderOptions& options) {
   detail::StreamBuffer buffer(out);
   JsonWriter json(buffer.text());
-  json.begin_object();
-  json.key("schema");
-  json.string("perfgate.summary/1");
-  json.key("tool");
-  json.begin_object();
-  json.key("name");
-  json.string("perfgate");
-  json.key("version");
-  json.string(options.tool_version);
-  json.end_object();
-  json.key("status");
-  json.string(summary_status(summary));
-  json.key("exit_code");
-  json.integer(exit_code(summary));
-  json.key("counts");
-  json.begin_object();
-  for (const TestStatus status : detail::k_status_order) {
-    json.key(to_string(status));
-    json.integer(static_cast<std::uint64_t>(summary.count(status)));
-  }
-  json.end_object();
-  json.key("contended");
-  json.integer(static_cast<std::uint64_t>(summary.contended()));
+  json.begin_document("perfgate.summary/1", options.tool_version);
+  json.string_member("status", summary_status(summary));
+  json.integer_member("exit_code", exit_code(summary));
+  json.counts_member("counts", detail::k_status_order,
+                     [&](TestStatus status) { return summary.count(status); });
+  json.integer_member("contended", static_cast<std::uint64_t>(summary.contended()));
   json.string_array("commits", summary.commits);
   json.key("tests");
   json.begin_array();

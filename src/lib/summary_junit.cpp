@@ -74,21 +74,15 @@ void render_summary_junit(const SuiteSummary& summary, std::ostream& out,
   }
   detail::StreamBuffer buffer(out);
   std::string& text = buffer.text();
-  text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  text += "<testsuites name=\"perfgate\" tests=\"" + detail::format_integer(summary.tests.size()) +
-          "\" failures=\"" + detail::format_integer(failures) +
-          "\" errors=\"0\" skipped=\"0\" time=\"" + seconds(time) + "\">\n";
+  detail::open_junit(text, {summary.tests.size(), failures, 0, 0}, seconds(time));
   for (const Suite& suite : suites) {
-    text += "  <testsuite name=\"" + detail::escape_xml(suite.name) + "\" tests=\"" +
-            detail::format_integer(suite.tests.size()) + "\" failures=\"" +
-            detail::format_integer(suite.failures) + "\" errors=\"0\" skipped=\"0\" time=\"" +
-            seconds(suite.time) + "\">\n";
+    detail::open_junit_suite(text, "  <testsuite", suite.name,
+                             {suite.tests.size(), suite.failures, 0, 0}, seconds(suite.time));
     text += "    <properties>\n      <property name=\"perfgate.version\" value=\"" +
             detail::escape_xml(options.tool_version) + "\"/>\n    </properties>\n";
     for (const TestSummary* test : suite.tests) {
-      text += "    <testcase classname=\"" + detail::escape_xml(suite.name) + "\" name=\"" +
-              detail::escape_xml(test->run.test) + "\" time=\"" +
-              seconds(test->run.duration_seconds) + "\">\n";
+      detail::open_junit_case(text, suite.name, test->run.test,
+                              seconds(test->run.duration_seconds));
       if (!test->passed()) {
         text += "      <failure type=\"" + detail::escape_xml(to_string(test->run.status)) +
                 "\" message=\"" +
@@ -98,13 +92,11 @@ void render_summary_junit(const SuiteSummary& summary, std::ostream& out,
       } else {
         text += "      <system-out>" + detail::escape_xml_text(body(*test)) + "</system-out>\n";
       }
-      text += "    </testcase>\n";
-      buffer.maybe_flush();
+      detail::close_junit_case(buffer);
     }
     text += "  </testsuite>\n";
   }
-  text += "</testsuites>\n";
-  buffer.flush();
+  detail::close_junit(buffer);
 }
 
 }  // namespace perfgate

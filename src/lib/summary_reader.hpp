@@ -26,6 +26,8 @@ class MemberReader {
         m_pointer(std::move(pointer)),
         m_diagnostics(diagnostics) {}
 
+  [[nodiscard]] bool contains(std::string_view key) const { return m_object.contains(key); }
+
   // The member, or nullptr after a diagnostic when it is missing.
   const boost::json::value* required(std::string_view key) {
     const boost::json::value* value = m_object.if_contains(key);
@@ -126,23 +128,19 @@ class MemberReader {
   Diagnostics& m_diagnostics;
 };
 
-// The root object of the JSON `text` of a file of kind "<kind>/<major>"; nullopt after a
-// diagnostic when it is not JSON, not an object or of another kind or version.
-inline std::optional<boost::json::object> read_object(std::string_view text, std::string_view kind,
-                                                      int major, const std::string& source,
-                                                      Diagnostics& diagnostics) {
-  auto root = parse_json(protect_non_finite(text), source, diagnostics);
-  if (!root) {
-    return std::nullopt;
-  }
-  if (!root->is_object()) {
-    diagnostics.error(source, "", "expected an object, got " + describe(*root));
-    return std::nullopt;
-  }
-  if (!check_schema(root->get_object(), kind, major, source, diagnostics)) {
-    return std::nullopt;
-  }
-  return std::move(root->get_object());
+// A file perfgate wrote for a run, of kind `kind`: `read(value, member, diagnostics)` fills in the
+// value, its `source` already set, through a MemberReader of the root object.
+template <class T, class Read>
+Result<T> read_record(std::string_view text, const DocumentKind& kind, const std::string& source,
+                      Read read) {
+  return read_document<T>(text, kind, source,
+                          [&](const boost::json::object& root, Diagnostics& diagnostics) {
+                            MemberReader member(root, source, "", diagnostics);
+                            T value;
+                            value.source = source;
+                            read(value, member, diagnostics);
+                            return value;
+                          });
 }
 
 }  // namespace perfgate::detail
