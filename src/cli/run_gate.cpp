@@ -148,6 +148,11 @@ run::Outcome stored_gate(RunState& state) {
   std::string findings = run::findings(gate.result);
   if (exit == 1 && state.mode == run::Mode::perf) {
     exit = confirm_fail(state, policy, findings);
+    // The first run's reports say what the confirmation found, in their header.
+    gate.result.run = state.info;
+    if (!write_reports(state, gate.result, state.artifacts, false)) {
+      exit = k_exit_invalid_input;
+    }
   }
   return run::conclude(state.mode, state.family, exit, findings, against_stored(state));
 }
