@@ -182,7 +182,7 @@ TEST(CacheSignature, FallsBackToCpuinfoThenSaysNocache) {
 }
 
 TEST(CpuModelSlug, FollowsTheRulesOfTheCMakeRunStep) {
-  // Expected values: what _perfgate_slug of cmake/PerfGateRun.cmake gives under CMake 3.25.
+  // Expected values: what the CMake run step of earlier versions (_perfgate_slug) gave under CMake 3.25.
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"AMD EPYC", "amd-epyc"},
       {"Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", "intel-xeon-platinum-8375c"},
