@@ -62,7 +62,13 @@ void select_baseline(RunState& state) {
 int measure_candidate(RunState& state, std::string& results) {
   if (state.lane == run::Lane::instr) {
     if (const auto suite = current_suite_measurement(state)) {
-      results = *suite;
+      // The test's folder keeps the results it was gated on, as when it measures itself.
+      std::error_code ec;
+      fs::copy_file(*suite, results, fs::copy_options::overwrite_existing, ec);
+      if (ec) {
+        throw RunEnd{run::Status::error, "cannot copy the suite's instructions measurement to '" +
+                                             results + "': " + ec.message()};
+      }
       return 0;
     }
     return measure_instructions(state, state.benchmarks, results, false);

@@ -11,12 +11,12 @@
 #                names that benchmark with the metric instructions, every other benchmark passes,
 #                and the measured change is within TOLERANCE points of the injected one.
 #
-# -D RUN_CONFIG=<run config of the example suite> -D PERFGATE=<perfgate>
+# -D RUN_CONFIG=<run config of the example suite> -D PERFGATE=<perfgate> -D REPOSITORY=<source tree>
 # -D EXECUTABLE=<benchmark program> -D ARTIFACTS=<folder> -D NAME=<test name> -D EXPECT=pass|fail
 # [-D INJECTED_BENCHMARK=BM_Fnv1a/4096 -D INJECTED_PERCENT=1.0009765625 -D TOLERANCE=0.1]
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var RUN_CONFIG PERFGATE EXECUTABLE ARTIFACTS NAME EXPECT)
+foreach(var RUN_CONFIG PERFGATE REPOSITORY EXECUTABLE ARTIFACTS NAME EXPECT)
   if("${${var}}" STREQUAL "")
     message(FATAL_ERROR "check_instructions.cmake: ${var} is not set")
   endif()
@@ -74,6 +74,10 @@ string(JSON status GET "${run}" status)
 string(JSON comparator_exit GET "${run}" exit_code)
 string(JSON baseline_kind GET "${run}" baseline_kind)
 string(JSON baseline_file GET "${run}" baseline)
+# run.json names files relative to the repository (or the build tree) when they lie inside it.
+if(NOT IS_ABSOLUTE "${baseline_file}")
+  set(baseline_file "${REPOSITORY}/${baseline_file}")
+endif()
 if(NOT baseline_kind STREQUAL "committed")
   message(FATAL_ERROR "e2e: ${NAME}: the gate did not use a committed baseline (kind "
                       "'${baseline_kind}', status '${status}'): '${baseline_file}'.\n"
