@@ -17,6 +17,10 @@ struct ProcessRecord {
   double cpu_seconds = 0;
   long involuntary_switches = 0;
   std::string log;  // its console output, relative to the artifact folder
+  // A measured benchmark run: the machine's load around it (LoadReport::describe()), and whether
+  // it was contended.
+  std::string load;
+  bool contended = false;
 };
 
 struct RunRecord {

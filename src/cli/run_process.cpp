@@ -58,6 +58,10 @@ void judge_load(RunState& state, const Result<LoadSample>& before, const Result<
     state.record.contended = true;
   }
   state.loads.push_back(report);
+  if (!state.record.processes.empty()) {
+    state.record.processes.back().load = report.describe();
+    state.record.processes.back().contended = report.contended;
+  }
 }
 
 // One child process of the run, said before it starts, killed at the test's deadline, its

@@ -26,6 +26,10 @@ json::object process_json(const ProcessRecord& process) {
   object["cpu_seconds"] = process.cpu_seconds;
   object["involuntary_switches"] = process.involuntary_switches;
   object["log"] = process.log;
+  if (!process.load.empty()) {
+    object["load"] = process.load;
+    object["contended"] = process.contended;
+  }
   return object;
 }
 
