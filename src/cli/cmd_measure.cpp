@@ -96,14 +96,6 @@ std::string version_of_library(const std::string& file) {
   return std::count(version.begin(), version.end(), '.') >= 2 ? version : std::string();
 }
 
-std::string host_name() {
-  char buffer[256] = {};
-  if (gethostname(buffer, sizeof(buffer) - 1) != 0) {
-    return {};
-  }
-  return buffer;
-}
-
 
 bool is_assignment(const std::string& entry) {
   const std::size_t eq = entry.find('=');

@@ -153,6 +153,14 @@ CLI::App* add_command_group(CLI::App& parent, const std::string& name,
   return group;
 }
 
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof(buffer) - 1) != 0) {
+    return "unknown-host";
+  }
+  return buffer;
+}
+
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};

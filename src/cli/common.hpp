@@ -67,4 +67,7 @@ CLI::App* add_command_group(CLI::App& parent, const std::string& name,
 // Now, in UTC, ISO 8601.
 std::string utc_now();
 
+// This machine's host name ("unknown-host" when it has none).
+std::string host_name();
+
 }  // namespace perfgate::cli

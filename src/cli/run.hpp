@@ -67,7 +67,6 @@ struct RunState {
 // run_context.cpp
 void collect_context(RunState& state);
 void write_context(const RunState& state);
-std::string host_name();
 
 // run_process.cpp
 struct BenchmarkRun {

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 namespace perfgate::cli {
@@ -34,18 +35,23 @@ std::string trim(const std::string& text) {
 }
 
 // A short-lived helper process (git, ldd, valgrind --version): its output, "" on any failure.
-std::string output_of(RunState& state, const std::vector<std::string>& argv,
-                      const std::vector<std::string>& environment = current_environment()) {
+// A short-lived helper's output (git, the loader's library list, valgrind --version), or nullopt
+// when it could not run or failed.
+std::optional<std::string> output_of(RunState& state, const std::vector<std::string>& argv,
+                                     const std::vector<std::string>& environment = current_environment()) {
   const auto program = find_program(argv.front());
   if (!program) {
-    return {};
+    return std::nullopt;
   }
   std::vector<std::string> command = argv;
   command.front() = *program;
   const std::string scratch = state.path(".probe.txt");
   ProcessSpec spec{command, state.config.source_dir, environment, scratch, "/dev/null", 30};
   const ProcessOutcome outcome = run_process(spec);
-  std::string text = outcome.succeeded() ? slurp(scratch).value_or("") : std::string();
+  std::optional<std::string> text;
+  if (outcome.succeeded()) {
+    text = slurp(scratch).value_or("");
+  }
   std::error_code ec;
   fs::remove(scratch, ec);
   return text;
@@ -67,35 +73,31 @@ void add_git(RunState& state) {
   auto& c = state.context;
   c["git_commit"] = "unknown";
   c["git_dirty"] = "unknown";
-  state.repository =
-      trim(output_of(state, {"git", "-C", state.config.source_dir, "rev-parse", "--show-toplevel"}));
-  if (state.repository.empty()) {
-    state.repository = state.config.source_dir;
-  }
-  const std::string commit =
-      trim(output_of(state, {"git", "-C", state.config.source_dir, "rev-parse", "HEAD"}));
-  if (commit.empty()) {
+  state.repository = state.config.source_dir;
+  // One call: the repository's root, then the commit.
+  const auto where = output_of(
+      state, {"git", "-C", state.config.source_dir, "rev-parse", "--show-toplevel", "HEAD"});
+  std::istringstream lines(where.value_or(""));
+  std::string root;
+  std::string commit;
+  if (!std::getline(lines, root) || !std::getline(lines, commit) || trim(commit).empty()) {
     return;
   }
-  c["git_commit"] = commit;
-  const std::string scratch = state.path(".probe.txt");
-  ProcessSpec spec{{*find_program("git"), "-C", state.config.source_dir, "status", "--porcelain",
-                    "--untracked-files=no"},
-                   state.config.source_dir, current_environment(), scratch, "/dev/null", 30};
-  const ProcessOutcome status = run_process(spec);
-  if (status.succeeded()) {
-    c["git_dirty"] = trim(slurp(scratch).value_or("")).empty() ? "false" : "true";
+  state.repository = trim(root);
+  c["git_commit"] = trim(commit);
+  if (const auto status = output_of(state, {"git", "-C", state.config.source_dir, "status",
+                                            "--porcelain", "--untracked-files=no"})) {
+    c["git_dirty"] = trim(*status).empty() ? "false" : "true";
   }
-  std::error_code ec;
-  fs::remove(scratch, ec);
 }
 
 // The Google Benchmark version the executable links: the real file name of its libbenchmark.so
 // (the loader lists the libraries under LD_TRACE_LOADED_OBJECTS, as ldd does), else CMake's.
 std::string benchmark_version(RunState& state) {
-  const std::string listing = output_of(
-      state, {state.executable},
-      change_environment(current_environment(), {"LD_TRACE_LOADED_OBJECTS=1"}));
+  const std::string listing =
+      output_of(state, {state.executable},
+                change_environment(current_environment(), {"LD_TRACE_LOADED_OBJECTS=1"}))
+          .value_or("");
   for (const auto& [soname, path] : callgrind::libraries_from_ldd(listing)) {
     if (soname.rfind("libbenchmark.", 0) != 0 || path.empty()) {
       continue;
@@ -116,14 +118,6 @@ std::string benchmark_version(RunState& state) {
 std::string RunState::env(const char* name) {
   const char* value = std::getenv(name);
   return value == nullptr ? std::string() : std::string(value);
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  if (gethostname(buffer, sizeof(buffer) - 1) != 0) {
-    return "unknown-host";
-  }
-  return buffer;
 }
 
 void collect_context(RunState& state) {
@@ -155,7 +149,7 @@ void collect_context(RunState& state) {
                                  config.lanes.end());
   if (instructions) {
     c["lane"] = "instructions";
-    const std::string valgrind = callgrind::valgrind_version_of(output_of(state, {"valgrind", "--version"}));
+    const std::string valgrind = callgrind::valgrind_version_of(output_of(state, {"valgrind", "--version"}).value_or(""));
     state.toolchain = run::toolchain_class(config.build, benchmark_version(state), valgrind);
     if (!state.toolchain.name.empty()) {
       c["toolchain_class"] = state.toolchain.name;

@@ -28,27 +28,16 @@ ProcessRecord record_of(const std::vector<std::string>& command, const ProcessOu
   return record;
 }
 
-// The most threads a benchmark of `results` ran with (1 when unknown).
-int threads_of(const std::string& results) {
-  int threads = 1;
-  if (const auto text = slurp(results)) {
-    if (auto runs = parse_results(*text, results)) {
-      for (const auto& benchmark : runs->benchmarks) {
-        threads = std::max(threads, static_cast<int>(benchmark.threads));
-      }
-    }
-  }
-  return threads;
-}
-
 // Judges the load around a measured run (contention.hpp) and marks the run when it was contended.
 void judge_load(RunState& state, const Result<LoadSample>& before, const Result<LoadSample>& after,
-                const ProcessOutcome& outcome, const std::string& results) {
+                const ProcessOutcome& outcome, const RunSet& results) {
   RunUsage usage;
   usage.wall_seconds = outcome.seconds;
   usage.cpu_seconds = outcome.cpu_seconds;
   usage.involuntary_switches = outcome.involuntary_switches;
-  usage.threads = threads_of(results);
+  for (const auto& benchmark : results.benchmarks) {
+    usage.threads = std::max(usage.threads, static_cast<int>(benchmark.threads));
+  }
   const LoadReport report =
       assess_load(before ? std::optional<LoadSample>(*before) : std::nullopt,
                   after ? std::optional<LoadSample>(*after) : std::nullopt, usage);
@@ -168,7 +157,6 @@ void run_benchmark(RunState& state, const BenchmarkRun& run) {
   if (!outcome.succeeded()) {
     fail_process(state, outcome, run.what, run.log);
   }
-  judge_load(state, before, after, outcome, run.results);
   const std::string console = slurp(state.path(run.log)).value_or("");
   const std::string results_name = fs::path(run.results).filename().string();
   if (console.find("Failed to match any benchmarks") != std::string::npos) {
@@ -185,19 +173,19 @@ void run_benchmark(RunState& state, const BenchmarkRun& run) {
   if (results->empty()) {
     throw RunEnd{run::Status::run_failed, "the --benchmark_out file of " + run.what + " is empty (" + results_name + ")."};
   }
-  if (auto parsed = parse_results(*results, run.results); !parsed) {
+  auto parsed = parse_results(*results, run.results);
+  if (!parsed) {
     // What the benchmark wrote is the run's fault, not the gate's input: a run failure.
     throw RunEnd{run::Status::run_failed, run.what + " wrote results perfgate cannot read (" +
                                               results_name + "):\n" +
                                               format_diagnostics(parsed.error())};
   }
-  if (results->find("\"run_name\"") == std::string::npos &&
-      results->find("\"benchmarks\"") != std::string::npos &&
-      results->find("\"name\"") == std::string::npos) {
+  if (parsed->benchmarks.empty()) {
     throw RunEnd{run::Status::no_benchmarks,
                  "the results of " + run.what + " hold zero benchmarks (" + results_name +
                      "), and a gate over nothing never passes."};
   }
+  judge_load(state, before, after, outcome, *parsed);
 }
 
 ProcessOutcome run_perfgate(RunState& state, const std::vector<std::string>& arguments,
