@@ -15,38 +15,44 @@
 
 namespace {
 
-// PERFGATE_CONSUMER_SLOWDOWN_PROCESSES=<count file>:<n> limits the slowdown to the first <n>
-// processes that start with it (each adds one to the count in the file): the e2e test of CONFIRM
-// slows down a stored-lane test's first run (warm-up and measured run) but not its confirmation.
-bool slowdown_allowed_in_this_process() {
-  static const bool allowed = [] {
-    const char* spec = std::getenv("PERFGATE_CONSUMER_SLOWDOWN_PROCESSES");
+// PERFGATE_CONSUMER_FACTORS=<count file>:<f1>,<f2>,... makes the k-th process that runs
+// BM_VectorPush do f<k> times its work (1 past the list); each such process adds one to the count in
+// the file. The e2e test of CONFIRM runs the bootstrap at 3x, the first gate run at 27x and the
+// confirmation at 1x, so that both of its verdicts rest on a large effect, never on an A/A pass.
+int scheduled_factor() {
+  static const int factor = [] {
+    const char* spec = std::getenv("PERFGATE_CONSUMER_FACTORS");
     if (spec == nullptr) {
-      return true;
+      return 1;
     }
     const std::string text(spec);
     const std::size_t colon = text.rfind(':');
     if (colon == std::string::npos) {
-      return true;
+      return 1;
     }
     const std::string file = text.substr(0, colon);
-    const int limit = std::atoi(text.c_str() + colon + 1);
     int count = 0;
     std::ifstream(file) >> count;
     ++count;
     std::ofstream(file, std::ios::trunc) << count;
-    return count <= limit;
+    std::size_t at = colon + 1;
+    for (int k = 1; at != std::string::npos && at < text.size(); ++k) {
+      const std::size_t comma = text.find(',', at);
+      if (k == count) {
+        const int f = std::atoi(text.c_str() + at);
+        return f > 1 ? f : 1;
+      }
+      at = comma == std::string::npos ? comma : comma + 1;
+    }
+    return 1;
   }();
-  return allowed;
+  return factor;
 }
 
 // PERFGATE_CONSUMER_SLOWDOWN=<family>:<factor> makes that family do <factor> times its work: the
-// paired-lane e2e tests inject a 3x slowdown into the candidate, and the reference runs do without
-// it (BASELINE_UNSET_ENV).
+// e2e tests inject an 8x work factor (3x slower or more as measured: the work does not scale
+// linearly) into the candidate, and the reference runs do without it (BASELINE_UNSET_ENV).
 int slowdown_factor(const char* family) {
-  if (!slowdown_allowed_in_this_process()) {
-    return 1;
-  }
   const char* spec = std::getenv("PERFGATE_CONSUMER_SLOWDOWN");
   const std::size_t length = std::strlen(family);
   if (spec == nullptr || std::strncmp(spec, family, length) != 0 || spec[length] != ':') {
@@ -67,7 +73,7 @@ void BM_Accumulate(benchmark::State& state) {
 BENCHMARK(BM_Accumulate)->Arg(256)->Arg(4096);
 
 void BM_VectorPush(benchmark::State& state) {
-  const int factor = slowdown_factor("BM_VectorPush");
+  const int factor = slowdown_factor("BM_VectorPush") * scheduled_factor();
   for (auto _ : state) {
     for (int r = 0; r < factor; ++r) {
       std::vector<int> v;
