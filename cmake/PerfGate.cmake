@@ -149,7 +149,7 @@ says so already at configure time.
                             [FORWARD_ENV <VAR>...]
                             [EXTRA_ARGS <arg>...]
                             [WORKING_DIRECTORY <dir>]
-                            [ARTIFACTS_DIR <dir>]
+                            [ARTIFACTS_DIR <dir>] [HISTORY <file>|OFF]
                             [BOOTSTRAP <AUTO|OFF>]
                             [CONFIRM <ON|OFF>]
                             [RECORD_RUNS <n>]
@@ -309,6 +309,14 @@ says so already at configure time.
     Root of the artifact folders. Default: ``PERFGATE_DEFAULT_ARTIFACTS_DIR``
     or ``${CMAKE_BINARY_DIR}/perfgate-artifacts``. Must not be inside the
     source tree.
+
+  ``HISTORY <file>|OFF``
+    The local history store (SQLite, docs/history.md) that every gate test
+    appends its decisions to, for ``perfgate history`` and ``perfgate trend``.
+    Default: ``PERFGATE_DEFAULT_HISTORY`` or
+    ``${CMAKE_BINARY_DIR}/perfgate-history.sqlite``; ``OFF`` keeps none. The
+    environment variable ``PERFGATE_HISTORY`` (a path, or ``off``) overrides it
+    when the tests run, e.g. to keep the store in a CI cache folder.
 
   ``CONFIRM <ON|OFF>``
     A failing ``perf.*`` test against a stored baseline runs the family once
@@ -543,6 +551,7 @@ macro(_perfgate_apply_defaults)
       "MIN_TIME|0.1" "WARMUP|0.05" "TIMEOUT|300" "SMOKE_MIN_TIME|0.01" "SMOKE_TIMEOUT|60"
       "WORKING_DIRECTORY|${CMAKE_CURRENT_BINARY_DIR}"
       "ARTIFACTS_DIR|${CMAKE_BINARY_DIR}/perfgate-artifacts" "BOOTSTRAP|AUTO"
+      "HISTORY|${CMAKE_BINARY_DIR}/perfgate-history.sqlite"
       "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
       "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
       "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20"
@@ -665,6 +674,11 @@ macro(_perfgate_check_settings)
   cmake_path(ABSOLUTE_PATH arg_BASELINES BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
   cmake_path(ABSOLUTE_PATH arg_ARTIFACTS_DIR BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" NORMALIZE)
   cmake_path(ABSOLUTE_PATH arg_WORKING_DIRECTORY BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" NORMALIZE)
+  if(arg_HISTORY MATCHES "^(OFF|off|Off|NO|no|FALSE|false|0)$")
+    set(arg_HISTORY "")
+  else()
+    cmake_path(ABSOLUTE_PATH arg_HISTORY BASE_DIRECTORY "${CMAKE_BINARY_DIR}" NORMALIZE)
+  endif()
   cmake_path(IS_PREFIX CMAKE_SOURCE_DIR "${arg_ARTIFACTS_DIR}" NORMALIZE artifacts_in_source)
   cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${arg_ARTIFACTS_DIR}" NORMALIZE artifacts_in_binary)
   if(artifacts_in_source AND NOT artifacts_in_binary)
@@ -829,6 +843,7 @@ macro(_perfgate_write_run_config)
       "source_dir|${CMAKE_CURRENT_SOURCE_DIR}" "binary_dir|${CMAKE_BINARY_DIR}"
       "working_directory|${arg_WORKING_DIRECTORY}"
       "artifacts_root|${arg_ARTIFACTS_DIR}/${arg_SUITE}" "ctest_file|${ctest_tests_file}"
+      "history|${arg_HISTORY}"
       "policy|${arg_POLICY}" "instructions_policy|${arg_INSTRUCTIONS_POLICY}"
       "baselines|${arg_BASELINES}" "runner|${arg_RUNNER}" "filter|${arg_FILTER}"
       "instructions_filter|${arg_INSTRUCTIONS_FILTER}" "min_time|${arg_MIN_TIME}"
@@ -1028,7 +1043,7 @@ function(perfgate_add_benchmarks target)
   set(where "perfgate_add_benchmarks(${target})")
   set(options "")
   set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
-      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR BOOTSTRAP DISCOVERY_MODE
+      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR HISTORY BOOTSTRAP DISCOVERY_MODE
       DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
       INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM RECORD_RUNS)
   set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)

@@ -17,6 +17,7 @@ set(_perfgate_packages
   libboost1.81-dev
   libcli11-dev
   libre2-dev
+  libsqlite3-dev
   pkgconf
   valgrind
   stress-ng

@@ -33,6 +33,16 @@ SampleSummary summarize(const std::vector<double>& samples);
 // The value of `statistic` over `samples` (finite samples only); nullopt when empty.
 std::optional<double> compute_statistic(const std::vector<double>& samples, Statistic statistic);
 
+// The recent history of a decision's series in the local store (history.hpp): the band of the
+// last runs' values and their trend, shown next to today's verdict. Reports only; never decides.
+struct RecentHistory {
+  std::size_t runs = 0;         // how many earlier runs the band is made of
+  double low = 0;               // 10th percentile of their values
+  double high = 0;              // 90th percentile
+  double median = 0;
+  std::optional<double> slope;  // least-squares change per run, a fraction of the median
+};
+
 struct Decision {
   std::string benchmark;
   std::string metric;  // empty for a benchmark-level decision (missing, new, error)
@@ -75,6 +85,7 @@ struct Decision {
   // "on_inconclusive": "warn": it does not make the gate inconclusive, but every report names it.
   bool accepted = false;
   std::string note;  // why, in words: every non-pass decision has one
+  std::optional<RecentHistory> recent;  // set by `perfgate run` when the store has history
 };
 
 struct VerdictCounts {

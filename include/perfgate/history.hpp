@@ -71,7 +71,8 @@ struct SeriesKey {
   std::string rule;
   std::string lane;
   std::string runner_class;
-  auto operator<=>(const SeriesKey&) const = default;
+  bool operator<(const SeriesKey& other) const;
+  bool operator==(const SeriesKey& other) const;
 };
 SeriesKey series_key(const HistoryEntry& entry);
 std::string to_string(const SeriesKey& key);  // "example/BM_Sort/real_time (time, wall-time, <class>)"
@@ -83,16 +84,7 @@ void render_history_json(const std::vector<HistoryEntry>& entries, std::ostream&
 // Reads the JSON export; every error names the source and the JSON pointer.
 Result<std::vector<HistoryEntry>> parse_history_json(std::string_view text, const std::string& source);
 
-// The recent history of one series, for the gate's reports: the band of the last runs' values and
-// their trend.
-struct RecentHistory {
-  std::size_t runs = 0;           // how many earlier runs the band is made of
-  double low = 0;                 // 10th percentile of their values
-  double high = 0;                // 90th percentile
-  double median = 0;
-  std::optional<double> slope;    // least-squares change per run, a fraction of the median
-  std::string first_at;           // started_at of the oldest run in the band
-};
+// The recent history of one series (RecentHistory, evaluate.hpp), for the gate's reports.
 // `earlier` in run order (oldest first); uses the last `window` of them; nullopt with fewer than 3.
 std::optional<RecentHistory> recent_history(const std::vector<double>& earlier,
                                             std::size_t window = 20);

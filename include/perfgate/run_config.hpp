@@ -47,6 +47,7 @@ struct RunConfig {
   std::string working_directory;
   std::string artifacts_root;  // <ARTIFACTS_DIR>/<suite>
   std::string ctest_file;      // what `perfgate discover` writes
+  std::string history;         // the local history store (HISTORY); "" = none
 
   std::string policy;
   std::string instructions_policy;  // "" unless the instructions lane is on

@@ -53,6 +53,9 @@ struct RunState {
   RunRecord record;    // run.json
   // The load around each measured benchmark run (contention.hpp), in the order they ran.
   std::vector<LoadReport> loads;
+  // The result of the gate look the test's verdict rests on (the last one with reports): what the
+  // history store keeps.
+  std::optional<GateResult> gated;
 
   // Adds a line to every report's conditions (once).
   void add_condition(const std::string& condition);
@@ -111,6 +114,16 @@ GateOutcome run_gate(RunState& state, const GateCall& call);
 bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,
                    bool print);
 run::Outcome run_gate_test(RunState& state);
+
+// run_history.cpp
+// The history store of this run: PERFGATE_HISTORY (a path, or "off"), else the run
+// configuration's; "" = none.
+std::string history_path(const RunState& state);
+// Each decision's recent band from the store, when it has the series.
+void attach_history(RunState& state, GateResult& result);
+// Appends the gated result to the store and writes history.json; a passing test whose run could
+// not be stored ends in an error.
+run::Outcome store_history(RunState& state, run::Outcome outcome);
 
 // run_fixtures.cpp
 run::Outcome run_validate(RunState& state);

@@ -219,6 +219,10 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
   }
   outcome.result.run = state.info;
   outcome.exit = exit_code(outcome.result);
+  if (!call.report_dir.empty()) {
+    attach_history(state, outcome.result);
+    state.gated = outcome.result;
+  }
   if ((!call.report_dir.empty() || call.print) &&
       !write_reports(state, outcome.result, call.report_dir, call.print)) {
     outcome.exit = k_exit_invalid_input;

@@ -92,7 +92,8 @@ void write_run_files(RunState& state, run::Outcome outcome) {
   }
 }
 
-int finish(RunState& state, const run::Outcome& outcome) {
+int finish(RunState& state, run::Outcome outcome) {
+  outcome = store_history(state, std::move(outcome));
   write_run_files(state, outcome);
   const int code = run::exit_code(outcome.status);
   if (outcome.status == run::Status::passed) {

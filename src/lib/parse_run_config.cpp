@@ -62,7 +62,7 @@ class RunConfigReader : detail::ReaderBase {
     detail::check_keys(
         root,
         {"schema", "suite", "target", "executable", "perfgate", "source_dir", "binary_dir",
-         "working_directory", "artifacts_root", "ctest_file", "policy", "instructions_policy",
+         "working_directory", "artifacts_root", "ctest_file", "history", "policy", "instructions_policy",
          "baselines", "runner", "lanes", "filter", "instructions_filter", "repetitions", "runs",
          "max_repetitions", "record_runs", "min_time", "warmup", "timeout", "smoke_min_time",
          "smoke_timeout", "discovery_timeout", "instructions_timeout", "instructions_repeat",
@@ -100,6 +100,7 @@ class RunConfigReader : detail::ReaderBase {
         {"working_directory", &RunConfig::working_directory, false},
         {"artifacts_root", &RunConfig::artifacts_root, true},
         {"ctest_file", &RunConfig::ctest_file, true},
+        {"history", &RunConfig::history, false},
         {"policy", &RunConfig::policy, true},
         {"instructions_policy", &RunConfig::instructions_policy, false},
         {"baselines", &RunConfig::baselines, false},
