@@ -264,7 +264,7 @@ void name_cell(std::string& out, std::string_view text) {
 }
 
 void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool only_attention,
-                 bool with_interval) {
+                 bool with_interval, bool with_recent) {
   std::string& out = buffer.text();
   out +=
       "<div class=\"scroll\"><table>\n<thead><tr><th>verdict</th><th>benchmark</th>"
@@ -273,9 +273,11 @@ void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool on
   if (with_interval) {
     out += "<th>CI</th>";
   }
-  out +=
-      "<th>limit</th><th>headroom</th><th>change vs limit</th><th>note</th></tr></thead>\n"
-      "<tbody>\n";
+  out += "<th>limit</th><th>headroom</th><th>change vs limit</th>";
+  if (with_recent) {
+    out += "<th>recent runs</th>";
+  }
+  out += "<th>note</th></tr></thead>\n<tbody>\n";
   for (const Decision& decision : result.decisions) {
     if (only_attention && decision.verdict == Verdict::pass) {
       continue;
@@ -302,6 +304,9 @@ void write_table(detail::StreamBuffer& buffer, const GateResult& result, bool on
     out += "<td>";
     out += decision_chart(decision);
     out += "</td>";
+    if (with_recent) {
+      cell(out, "", detail::format_recent(decision));
+    }
     cell(out, "note", decision.note);
     out += "</tr>\n";
     buffer.maybe_flush();
@@ -365,13 +370,16 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
   const bool with_interval = std::any_of(
       result.decisions.begin(), result.decisions.end(),
       [](const Decision& decision) { return decision.change_low && decision.change_high; });
+  const bool with_recent =
+      std::any_of(result.decisions.begin(), result.decisions.end(),
+                  [](const Decision& decision) { return decision.recent.has_value(); });
   const bool any_attention =
       std::any_of(result.decisions.begin(), result.decisions.end(),
                   [](const Decision& decision) { return decision.verdict != Verdict::pass; });
   if (any_attention) {
     text += result.run.record ? "<section>\n<h2>Accepted changes</h2>\n"
                               : "<section>\n<h2>Needs attention</h2>\n";
-    write_table(buffer, result, true, with_interval);
+    write_table(buffer, result, true, with_interval, with_recent);
     text += "</section>\n";
   }
   text += "<section>\n<h2>All decisions (" + detail::format_integer(result.decisions.size()) +
@@ -383,7 +391,7 @@ void render_html(const GateResult& result, std::ostream& out, const RenderOption
         "<p class=\"legend\">Chart: the bar is the change (or, for an absolute limit, the "
         "candidate); the whisker is its confidence interval; the red dashed line is the fail "
         "limit and the tinted area beyond it fails; the amber line is the warn limit.</p>\n";
-    write_table(buffer, result, false, with_interval);
+    write_table(buffer, result, false, with_interval, with_recent);
   }
   text += "</section>\n";
 

@@ -117,6 +117,19 @@ void write_decision(JsonWriter& json, const Decision& decision) {
   write_samples(json, decision.baseline_samples, "baseline_samples", non_finite);
   json.key("candidate_samples");
   write_samples(json, decision.candidate_samples, "candidate_samples", non_finite);
+  json.key("recent");
+  if (decision.recent) {
+    const RecentHistory& recent = *decision.recent;
+    json.begin_object();
+    json.integer_member("runs", recent.runs);
+    json.number_member("low", recent.low);
+    json.number_member("high", recent.high);
+    json.number_member("median", recent.median);
+    json.number_member("slope", recent.slope);
+    json.end_object();
+  } else {
+    json.null();
+  }
   json.string_member("note", decision.note);
   json.key("non_finite");
   non_finite.write(json);

@@ -43,20 +43,28 @@ class TableWriter {
  public:
   // `record`: a baseline record's before/after table, whose verdicts get no marks (no cross for
   // an accepted change).
-  TableWriter(std::string& out, bool with_interval, bool record)
-      : m_out(out), m_with_interval(with_interval), m_record(record) {}
+  TableWriter(std::string& out, bool with_interval, bool with_recent, bool record)
+      : m_out(out), m_with_interval(with_interval), m_with_recent(with_recent), m_record(record) {}
 
   void header() {
     m_out += "| verdict | benchmark | metric | stat | baseline | candidate | change |";
     if (m_with_interval) {
       m_out += " CI |";
     }
-    m_out += " limit | headroom | note |\n";
+    m_out += " limit | headroom |";
+    if (m_with_recent) {
+      m_out += " recent runs |";
+    }
+    m_out += " note |\n";
     m_out += "| --- | --- | --- | --- | ---: | ---: | ---: |";
     if (m_with_interval) {
       m_out += " ---: |";
     }
-    m_out += " --- | ---: | --- |\n";
+    m_out += " --- | ---: |";
+    if (m_with_recent) {
+      m_out += " --- |";
+    }
+    m_out += " --- |\n";
   }
 
   void row(const Decision& decision) {
@@ -79,6 +87,9 @@ class TableWriter {
     }
     cell(cell_or_dash(decision.limit_text));
     cell(cell_or_dash(detail::format_headroom(decision)));
+    if (m_with_recent) {
+      cell(cell_or_dash(detail::format_recent(decision)));
+    }
     cell(detail::markdown_cell(decision.note));
     m_out += " |\n";
   }
@@ -91,6 +102,7 @@ class TableWriter {
 
   std::string& m_out;
   bool m_with_interval;
+  bool m_with_recent;
   bool m_record;
 };
 
@@ -141,7 +153,10 @@ void render_markdown(const GateResult& result, std::ostream& out, const RenderOp
   const bool with_interval = std::any_of(
       result.decisions.begin(), result.decisions.end(),
       [](const Decision& decision) { return decision.change_low && decision.change_high; });
-  TableWriter table(text, with_interval, result.run.record);
+  const bool with_recent =
+      std::any_of(result.decisions.begin(), result.decisions.end(),
+                  [](const Decision& decision) { return decision.recent.has_value(); });
+  TableWriter table(text, with_interval, with_recent, result.run.record);
 
   const auto attention_count = static_cast<std::size_t>(
       std::count_if(result.decisions.begin(), result.decisions.end(),

@@ -150,6 +150,23 @@ inline std::string format_headroom(const Decision& decision) {
   return format_fixed(headroom * 100.0, 1) + "%";
 }
 
+// A decision's recent history in the local store (Decision::recent): the band of the last runs
+// and their trend, e.g. "4.95 us to 5.10 us (20 runs), +0.4%/run"; "" when there is none. A
+// trend under 0.05% per run is left out: that is noise, not a direction.
+inline std::string format_recent(const Decision& decision) {
+  if (!decision.recent) {
+    return {};
+  }
+  const RecentHistory& recent = *decision.recent;
+  std::string text = format_human(recent.low, decision.unit) + " to " +
+                     format_human(recent.high, decision.unit) + " (" +
+                     std::to_string(recent.runs) + " runs)";
+  if (recent.slope && std::isfinite(*recent.slope) && std::abs(*recent.slope) >= 0.0005) {
+    text += ", " + format_percent(*recent.slope) + "/run";
+  }
+  return text;
+}
+
 // An optional value in human units, or "" when absent.
 inline std::string format_optional_human(const std::optional<double>& value,
                                          std::string_view unit) {

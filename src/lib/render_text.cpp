@@ -28,6 +28,7 @@ enum Column : std::size_t {
   k_interval,
   k_limit,
   k_headroom,
+  k_recent,
   k_verdict,
   k_note,
   k_column_count
@@ -35,15 +36,16 @@ enum Column : std::size_t {
 
 constexpr std::array<std::string_view, k_column_count> k_headers{
     "benchmark", "metric", "stat",     "baseline", "candidate", "change",
-    "CI",        "limit",  "headroom", "verdict",  "note"};
+    "CI",        "limit",  "headroom", "recent runs", "verdict",  "note"};
 
 // Numbers read best right-aligned.
 constexpr std::array<bool, k_column_count> k_right_aligned{false, false, false, true,  true, true,
-                                                           true,  false, true,  false, false};
+                                                           true,  false, true,  false, false,
+                                                           false};
 
 // A very long benchmark name must not widen every other row: longer cells overflow their column.
 constexpr std::array<std::size_t, k_column_count> k_max_width{60, 32, 8,  12, 12, 9,
-                                                              18, 16, 10, 8,  0};
+                                                              18, 16, 10, 40, 8, 0};
 
 using Row = std::array<std::string, k_column_count>;
 
@@ -176,6 +178,7 @@ Row make_row(const Decision& decision) {
   row[k_interval] = value_or_dash(meaningful_interval(decision));
   row[k_limit] = value_or_dash(printable(decision.limit_text));
   row[k_headroom] = value_or_dash(detail::format_headroom(decision));
+  row[k_recent] = value_or_dash(detail::format_recent(decision));
   row[k_verdict] = std::string(to_string(decision.verdict));
   row[k_note] = printable(decision.note);  // one line per row, whatever the note holds
   return row;
@@ -220,6 +223,8 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
   const bool any_interval =
       std::any_of(result.decisions.begin(), result.decisions.end(),
                   [](const Decision& decision) { return !meaningful_interval(decision).empty(); });
+  const bool any_recent = std::any_of(result.decisions.begin(), result.decisions.end(),
+                                      [](const Decision& decision) { return decision.recent.has_value(); });
 
   std::string header = "perfgate";
   if (!options.tool_version.empty()) {
@@ -274,7 +279,7 @@ void render_text(const GateResult& result, std::ostream& out, const RenderOption
     const auto write_row = [&](const auto& cells, const Decision* decision) {
       std::string line;
       for (std::size_t column = 0; column < k_column_count; ++column) {
-        if (column == k_interval && !any_interval) {
+        if ((column == k_interval && !any_interval) || (column == k_recent && !any_recent)) {
           continue;
         }
         const bool last = column == k_note;

@@ -325,6 +325,9 @@ GateResult contended() {
   result.decisions.push_back(relative("BM_Sort<int>/1024/real_time", "real_time", "ns",
                                       Direction::lower_is_better, 5000, 6500, 0.10, 0.05, "+10%",
                                       Verdict::fail, "median real_time +30.0% > +10% (fail)"));
+  // The local store's recent runs: cpu time steady, real time rising.
+  result.decisions[0].recent = RecentHistory{20, 4950, 5100, 5010, 0.0001};
+  result.decisions[1].recent = RecentHistory{20, 4980, 5600, 5200, 0.012};
   count(result);
   Diagnostic note;
   note.severity = Severity::warning;
