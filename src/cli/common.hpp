@@ -66,6 +66,8 @@ CLI::App* add_command_group(CLI::App& parent, const std::string& name,
 
 // Now, in UTC, ISO 8601.
 std::string utc_now();
+// The same to the millisecond ("2026-12-07T11:36:44.123Z"): the order of history entries.
+std::string utc_now_ms();
 
 // This machine's host name ("unknown-host" when it has none).
 std::string host_name();

@@ -8,6 +8,7 @@
 //   run_fixtures.cpp  validate, bootstrap, record
 #pragma once
 
+#include "common.hpp"
 #include "process.hpp"
 
 #include <perfgate/contention.hpp>
@@ -56,6 +57,7 @@ struct RunState {
   // The result of the gate look the test's verdict rests on (the last one with reports): what the
   // history store keeps.
   std::optional<GateResult> gated;
+  std::string started_at_ms = utc_now_ms();  // when this run started, for the history store
 
   // Adds a line to every report's conditions (once).
   void add_condition(const std::string& condition);

@@ -25,8 +25,8 @@ bool gate_mode(run::Mode mode) {
 
 HistoryRunContext history_context(const RunState& state) {
   HistoryRunContext run;
-  run.started_at = state.record.started_at;
-  run.run_id = state.record.started_at + "/" + state.test + "/" + std::to_string(::getpid());
+  run.started_at = state.started_at_ms;
+  run.run_id = state.started_at_ms + "/" + state.test + "/" + std::to_string(::getpid());
   run.commit = state.info.commit;
   run.suite = state.config.suite;
   run.test = state.test;
