@@ -65,7 +65,8 @@ endif()
 cmake_host_system_information(RESULT host QUERY HOSTNAME)
 _perfgate_setting(CTEST_SITE PERFGATE_SITE "${host}")
 _perfgate_setting(build_type PERFGATE_DASHBOARD_BUILD_TYPE Release)
-_perfgate_setting(runner PERFGATE_RUNNER "${CMAKE_HOST_SYSTEM_NAME}-${CMAKE_HOST_SYSTEM_PROCESSOR}-${build_type}")
+_perfgate_setting(runner PERFGATE_RUNNER
+  "${CMAKE_HOST_SYSTEM_NAME}-${CMAKE_HOST_SYSTEM_PROCESSOR}-${build_type}")
 _perfgate_setting(CTEST_BUILD_NAME PERFGATE_BUILD_NAME "${runner}")
 
 find_program(ninja NAMES ninja ninja-build)

@@ -2,12 +2,14 @@
 # that stands in for CDash (tests/http_receiver): the consumer project is configured, built and
 # gated (two families of its deterministic instructions lane) three times, each run submitting
 # to http://127.0.0.1:<port>/submit.php?project=perfgate-e2e with a bearer token.
-#   1, 2: (a provisional, then a recorded baseline) the Configure, Build and Test parts arrive, each with "Authorization: Bearer <token>";
-#         Test.xml carries a numeric NamedMeasurement for every gated metric plus its limit and
-#         verdict, under the same names in both submissions; the script passes.
+#   1, 2: (against a provisional, then a recorded baseline) the Configure, Build and Test parts
+#         arrive, each with "Authorization: Bearer <token>"; Test.xml carries a numeric
+#         NamedMeasurement for every gated metric plus its limit and verdict, under the same
+#         names in both submissions; the script passes.
 #   3:    an 8x work factor of BM_VectorPush (PERFGATE_CONSUMER_SLOWDOWN) fails its instructions
 #         gate (counts, +700 % against +0.5 %: never a matter of noise); Test.xml still arrives,
 #         with verdict 7 (fail), and then the script fails.
+#   4:    without PERFGATE_CDASH_SUBMIT_URL the script stops at once, naming the variable.
 # -D RECEIVER=... -D SCRIPT=... -D CONSUMER=... -D PREFIX=... -D WORK=... -D CTEST=...
 #   -D GENERATOR=... -D CXX=...
 cmake_minimum_required(VERSION 3.25)
@@ -39,7 +41,8 @@ function(run_dashboard name model)
       "PERFGATE_DASHBOARD_SOURCE_DIR=${CONSUMER}"
       "PERFGATE_DASHBOARD_BINARY_DIR=${WORK}/build"
       "PERFGATE_DASHBOARD_GENERATOR=${GENERATOR}"
-      "PERFGATE_DASHBOARD_CONFIGURE_OPTIONS=-DCMAKE_PREFIX_PATH=${PREFIX};-DCMAKE_CXX_COMPILER=${CXX}"
+      "PERFGATE_DASHBOARD_CONFIGURE_OPTIONS=-DCMAKE_PREFIX_PATH=${PREFIX};\
+-DCMAKE_CXX_COMPILER=${CXX}"
       "PERFGATE_DASHBOARD_LABELS=^perf-gate$"
       "PERFGATE_DASHBOARD_INCLUDE=^instr\\.consumer\\.(${families})$"
       "PERFGATE_DASHBOARD_PARALLEL=2"
@@ -158,7 +161,8 @@ foreach(run first second)
   endif()
 endforeach()
 if(NOT names_first STREQUAL names_second)
-  fail(second "the measurement names differ between two submissions:\n${names_first}\n---\n${names_second}")
+  fail(second "the measurement names differ between two submissions:\n"
+    "${names_first}\n---\n${names_second}")
 endif()
 list(LENGTH names_first count)
 message("e2e: dashboard: ${count} numeric measurement names, the same in both submissions")
@@ -171,14 +175,31 @@ if(NOT failing_output MATCHES "perfgate-dashboard: failed: tests")
   fail(failing "the script did not name the failed tests")
 endif()
 received_part(failing Test test_xml)
-if(NOT test_xml MATCHES "<Test Status=\"failed\">[ \t\r\n]*<Name>instr\\.consumer\\.BM_VectorPush</Name>")
+set(space "[ \t\r\n]*")
+set(failed_test "<Test Status=\"failed\">${space}<Name>instr\\.consumer\\.BM_VectorPush</Name>")
+if(NOT test_xml MATCHES "${failed_test}")
   fail(failing "Test.xml does not hold instr.consumer.BM_VectorPush as failed")
 endif()
-if(NOT test_xml MATCHES "name=\"BM_VectorPush[^\"]*instructions/verdict\">[ \t\r\n]*<Value>7</Value>")
+if(NOT test_xml MATCHES "name=\"BM_VectorPush[^\"]*instructions/verdict\">${space}<Value>7</Value>")
   fail(failing "Test.xml has no verdict 7 (fail) for BM_VectorPush's instructions")
 endif()
 gate_measurements(failing "${test_xml}" names_failing)
 if(NOT names_failing STREQUAL names_first)
-  fail(failing "the measurement names of a failing run differ from a passing one's:\n${names_first}\n---\n${names_failing}")
+  fail(failing "the measurement names of a failing run differ from a passing one's:\n"
+    "${names_first}\n---\n${names_failing}")
 endif()
-message("e2e: dashboard: a failed gate was submitted (Test.xml with verdict 7), then the script failed")
+message("e2e: dashboard: a failed gate was submitted (Test.xml with verdict 7), "
+  "then the script failed")
+
+# Without a submit URL the script stops before doing anything, naming the variable.
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -E env --unset=PERFGATE_CDASH_SUBMIT_URL
+          --unset=PERFGATE_DASHBOARD_NO_SUBMIT "PERFGATE_DASHBOARD_SOURCE_DIR=${CONSUMER}"
+          "PERFGATE_DASHBOARD_BINARY_DIR=${WORK}/no-url" "${CTEST}" -S "${SCRIPT}"
+  WORKING_DIRECTORY "${WORK}"
+  OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE result)
+if(result EQUAL 0 OR NOT output MATCHES "set PERFGATE_CDASH_SUBMIT_URL to the CDash submit URL"
+   OR EXISTS "${WORK}/no-url")
+  message(FATAL_ERROR "e2e: dashboard without PERFGATE_CDASH_SUBMIT_URL: expected a failure that "
+    "names the variable before anything is built, got exit ${result}:\n${output}")
+endif()

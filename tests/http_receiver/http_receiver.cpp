@@ -14,27 +14,26 @@
 // execute_process and go on; the child writes its pid to --pid-file and exits after
 // --max-requests requests (0: no limit) or --timeout seconds (default 300), whichever is first.
 // POSIX sockets only; HTTP/1.1 with keep-alive, "Expect: 100-continue" and chunked bodies.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <iostream>
+#include <netinet/in.h>
 #include <optional>
+#include <poll.h>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace {
 
@@ -253,9 +252,10 @@ void serve(int fd, const Options& options, long& served, Clock::time_point deadl
     const std::string base = options.out + "/" + number;
     write_whole_file(base + ".body", *body);
     write_whole_file(base + ".head", *head);  // last: a .head means the request is complete
-    const std::string reply = "<cdash version=\"5.0.0\">\n  <status>OK</status>\n"
-                              "  <message></message>\n  <md5>" +
-                              query_parameter(*head, "MD5") + "</md5>\n</cdash>\n";
+    const std::string reply =
+        "<cdash version=\"5.0.0\">\n  <status>OK</status>\n"
+        "  <message></message>\n  <md5>" +
+        query_parameter(*head, "MD5") + "</md5>\n</cdash>\n";
     const bool close = lower(header(*head, "connection")) == "close";
     const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " +
                                  std::to_string(reply.size()) + "\r\n" +
@@ -305,8 +305,8 @@ int main(int argc, char** argv) {
     // The caller waits for the end of its pipes: let go of them.
     setsid();
     const int null = open("/dev/null", O_RDWR);
-    const int log = open((options->out + "/receiver.log").c_str(),
-                         O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    const int log =
+        open((options->out + "/receiver.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
     dup2(null, 0);
     dup2(log >= 0 ? log : null, 1);
     dup2(log >= 0 ? log : null, 2);
@@ -314,7 +314,8 @@ int main(int argc, char** argv) {
   const Clock::time_point deadline = Clock::now() + std::chrono::seconds(options->timeout_seconds);
   long served = 0;
   while (options->max_requests == 0 || served < options->max_requests) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       break;
     }

@@ -294,13 +294,12 @@ TEST(RenderCtest, CarriesTheLimitAndTheVerdictAsNumbers) {
 }
 
 TEST(RenderCtest, VerdictCodesGrowWithSeverityAndNamesDoNotDependOnThem) {
-  const std::vector<Verdict> best_to_worst{Verdict::pass,  Verdict::improved, Verdict::new_benchmark,
-                                           Verdict::waived, Verdict::warn,   Verdict::noisy,
-                                           Verdict::missing, Verdict::fail,  Verdict::error};
+  const std::vector<Verdict> best_to_worst{
+      Verdict::pass,  Verdict::improved, Verdict::new_benchmark, Verdict::waived, Verdict::warn,
+      Verdict::noisy, Verdict::missing,  Verdict::fail,          Verdict::error};
   std::string names_of_first;
   for (std::size_t code = 0; code < best_to_worst.size(); ++code) {
-    const std::string text =
-        rendered(gate({decision("BM_x", best_to_worst[code])}), Format::ctest);
+    const std::string text = rendered(gate({decision("BM_x", best_to_worst[code])}), Format::ctest);
     EXPECT_NE(text.find("/verdict\">" + std::to_string(code) + "<"), std::string::npos)
         << to_string(best_to_worst[code]) << ": " << text;
     // The numeric measurements' names, without their values.
