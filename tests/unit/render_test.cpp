@@ -281,14 +281,14 @@ TEST(RenderCtest, CarriesTheLimitAndTheVerdictAsNumbers) {
   Decision absolute = decision("BM_a", Verdict::warn);
   absolute.kind = RuleKind::absolute;
   absolute.rule = "p95-slo";
-  absolute.limit = 500000.0;  // "< 500 us", in ns
+  absolute.limit = 1500.0;  // "< 1.5 us", in ns
   const std::string text = rendered(gate({relative, absolute}), Format::ctest);
   EXPECT_NE(text.find("name=\"BM_r/real_time/real_time-relative/limit_pct\">10<"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("name=\"BM_r/real_time/real_time-relative/verdict\">7<"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("name=\"BM_a/real_time/p95-slo/limit\">500000<"), std::string::npos) << text;
+  EXPECT_NE(text.find("name=\"BM_a/real_time/p95-slo/limit\">1500<"), std::string::npos) << text;
   EXPECT_NE(text.find("name=\"BM_a/real_time/p95-slo/verdict\">4<"), std::string::npos) << text;
   EXPECT_EQ(text.find("BM_a/real_time/p95-slo/limit_pct"), std::string::npos) << text;
 }
