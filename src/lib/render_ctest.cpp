@@ -9,6 +9,18 @@
 //   <benchmark>/<metric>/<rule>/change_pct     (candidate - baseline) / baseline, in per cent
 //   <benchmark>/<metric>/<rule>/headroom_pct   headroom x 100 (pp of change, or % of an absolute
 //   limit)
+//   <benchmark>/<metric>/<rule>/limit_pct      a relative rule's fail limit x 100, in the bad
+//                                              direction ("+15%" on a time and "-10%" on a
+//                                              throughput both read 15 and 10)
+//   <benchmark>/<metric>/<rule>/limit          any other rule's fail limit, in the metric's
+//                                              normalised unit (ns for times)
+//   <benchmark>/<metric>/<rule>/verdict        the verdict as a number, higher is worse, so that
+//                                              CDash's chart of it reads as a status line:
+//     0 pass, 1 improved, 2 new, 3 waived, 4 warn, 5 noisy (inconclusive), 6 missing, 7 fail,
+//     8 error (docs/cdash.md has the same table)
+//
+// CDash computes no threshold and raises no alert on a custom measurement, so the limit and the
+// verdict travel with the value.
 //
 // An empty metric or rule is left out of the name (with its '/'). Absent and non-finite values
 // are not written (CDash cannot graph them; the verdict text says why). Then the run's header as
@@ -53,6 +65,31 @@ void numeric(std::string& out, const std::string& escaped_prefix, std::string_vi
   out += "</CTestMeasurement>\n";
 }
 
+// The verdict as CDash draws it: one number per verdict, ordered from best to worst.
+double verdict_code(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      return 0;
+    case Verdict::improved:
+      return 1;
+    case Verdict::new_benchmark:
+      return 2;
+    case Verdict::waived:
+      return 3;
+    case Verdict::warn:
+      return 4;
+    case Verdict::noisy:
+      return 5;
+    case Verdict::missing:
+      return 6;
+    case Verdict::fail:
+      return 7;
+    case Verdict::error:
+      return 8;
+  }
+  return 8;
+}
+
 void text_measurement(std::string& out, std::string_view name, std::string_view value) {
   if (value.empty()) {
     return;
@@ -75,6 +112,12 @@ void render_ctest(const GateResult& result, std::ostream& out, const RenderOptio
     numeric(text, prefix, "baseline", decision.baseline, false);
     numeric(text, prefix, "change_pct", decision.change, true);
     numeric(text, prefix, "headroom_pct", decision.headroom, true);
+    if (decision.kind == RuleKind::relative) {
+      numeric(text, prefix, "limit_pct", decision.limit, true);
+    } else {
+      numeric(text, prefix, "limit", decision.limit, false);
+    }
+    numeric(text, prefix, "verdict", verdict_code(decision.verdict), false);
   }
   // The run's header, where the caller set it.
   const RunInfo& run = result.run;

@@ -276,6 +276,45 @@ TEST(RenderCtest, EscapesMeasurementNamesAndSkipsNonFinite) {
             std::string::npos);
 }
 
+TEST(RenderCtest, CarriesTheLimitAndTheVerdictAsNumbers) {
+  Decision relative = decision("BM_r", Verdict::fail);
+  Decision absolute = decision("BM_a", Verdict::warn);
+  absolute.kind = RuleKind::absolute;
+  absolute.rule = "p95-slo";
+  absolute.limit = 1500.0;  // "< 1.5 us", in ns
+  const std::string text = rendered(gate({relative, absolute}), Format::ctest);
+  EXPECT_NE(text.find("name=\"BM_r/real_time/real_time-relative/limit_pct\">10<"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("name=\"BM_r/real_time/real_time-relative/verdict\">7<"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("name=\"BM_a/real_time/p95-slo/limit\">1500<"), std::string::npos) << text;
+  EXPECT_NE(text.find("name=\"BM_a/real_time/p95-slo/verdict\">4<"), std::string::npos) << text;
+  EXPECT_EQ(text.find("BM_a/real_time/p95-slo/limit_pct"), std::string::npos) << text;
+}
+
+TEST(RenderCtest, VerdictCodesGrowWithSeverityAndNamesDoNotDependOnThem) {
+  const std::vector<Verdict> best_to_worst{
+      Verdict::pass,  Verdict::improved, Verdict::new_benchmark, Verdict::waived, Verdict::warn,
+      Verdict::noisy, Verdict::missing,  Verdict::fail,          Verdict::error};
+  std::string names_of_first;
+  for (std::size_t code = 0; code < best_to_worst.size(); ++code) {
+    const std::string text = rendered(gate({decision("BM_x", best_to_worst[code])}), Format::ctest);
+    EXPECT_NE(text.find("/verdict\">" + std::to_string(code) + "<"), std::string::npos)
+        << to_string(best_to_worst[code]) << ": " << text;
+    // The numeric measurements' names, without their values.
+    std::string names;
+    for (std::size_t at = text.find("name=\""); at != std::string::npos;
+         at = text.find("name=\"", at + 1)) {
+      names += text.substr(at, text.find('"', at + 6) - at) + "\n";
+    }
+    if (code == 0) {
+      names_of_first = names;
+    }
+    EXPECT_EQ(names, names_of_first) << to_string(best_to_worst[code]);
+  }
+}
+
 TEST(ReportFormats, OneListGivesNamesAliasesAndExtensions) {
   EXPECT_EQ(format_names(), "text, json, csv, markdown, junit, html, ctest");
   EXPECT_EQ(format_names(true), "json, markdown, junit, html");
