@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <numeric>
 #include <random>
@@ -94,7 +95,7 @@ std::string words_text(std::size_t words, std::size_t vocabulary, std::uint32_t 
   return text;
 }
 
-int slowdown_percent(std::string_view spec, std::string_view family) {
+double slowdown_percent(std::string_view spec, std::string_view family) {
   while (!spec.empty()) {
     const std::size_t comma = spec.find(',');
     const std::string_view entry = spec.substr(0, comma);
@@ -102,7 +103,7 @@ int slowdown_percent(std::string_view spec, std::string_view family) {
     if (colon != std::string_view::npos) {
       const std::string_view name = entry.substr(0, colon);
       const std::string_view number = entry.substr(colon + 1);
-      int percent = 0;
+      double percent = 0;
       const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), percent);
       if (error == std::errc() && end == number.data() + number.size() && percent > 0 &&
           (name == family || name == "*")) {
@@ -128,13 +129,12 @@ InjectedSlowdown::InjectedSlowdown(std::string_view family) {
 }
 
 std::size_t InjectedSlowdown::scaled(std::size_t size) const {
-  const auto percent = static_cast<std::size_t>(m_percent);
-  return size + (size * percent + 99) / 100;
+  return size + static_cast<std::size_t>(std::ceil(static_cast<double>(size) * m_percent / 100));
 }
 
 int InjectedSlowdown::extra_repetitions() {
   m_debt += m_percent;
-  const int extra = m_debt / 100;
+  const int extra = static_cast<int>(m_debt / 100);
   m_debt -= extra * 100;
   return extra;
 }

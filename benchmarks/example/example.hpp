@@ -28,7 +28,8 @@ std::string words_text(std::size_t words, std::size_t vocabulary, std::uint32_t 
 
 // The fault-injection switch of the example: PERFGATE_EXAMPLE_SLOWDOWN names benchmark families
 // and how much more work they should do, e.g. "BM_SortInts:200" (3x as much work) or
-// "BM_SortInts:200,BM_Fnv1a:1" or "*:100". The compile definition PERFGATE_EXAMPLE_EXTRA_WORK
+// "BM_SortInts:200,BM_Fnv1a:1" or "*:100"; a percentage may have decimals ("BM_CountWords:0.5"),
+// e.g. to inject a creep of 0.5 % per run (tests/stats/history_example.cmake). The compile definition PERFGATE_EXAMPLE_EXTRA_WORK
 // (same syntax; the CMake cache variable of the same name, and the target bm_example_plus1 with
 // "BM_Fnv1a:1") builds the extra work into the program; both add up.
 //
@@ -44,18 +45,18 @@ class InjectedSlowdown {
  public:
   explicit InjectedSlowdown(std::string_view family);
   // The percentage configured for this family (0 when none).
-  int percent() const { return m_percent; }
+  double percent() const { return m_percent; }
   // `size` grown by percent() %, rounded up (the input of a linear-work benchmark).
   std::size_t scaled(std::size_t size) const;
   // How many extra repetitions of the operation to do in this iteration.
   int extra_repetitions();
 
  private:
-  int m_percent = 0;
-  int m_debt = 0;  // in hundredths of a repetition
+  double m_percent = 0;
+  double m_debt = 0;  // in hundredths of a repetition
 };
 
 // The percentage `spec` (the variable's value) gives `family`; 0 when it names it not.
-int slowdown_percent(std::string_view spec, std::string_view family);
+double slowdown_percent(std::string_view spec, std::string_view family);
 
 }  // namespace example
