@@ -20,5 +20,6 @@ Command setup_measure(CLI::App& parent);
 Command setup_run(CLI::App& parent);
 Command setup_discover(CLI::App& parent);
 Command setup_report(CLI::App& parent);
+Command setup_changes(CLI::App& parent);
 
 }  // namespace perfgate::cli
