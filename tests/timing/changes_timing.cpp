@@ -59,6 +59,22 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "find_changes: " << series << " series x " << points << " points in " << seconds
             << " s (" << found << " change points and creeps)\n";
+  // The incremental form: the answer for all but the last point of each series, then that point.
+  std::vector<perfgate::SeriesChanges> previous;
+  for (const auto& values : data) {
+    previous.push_back(
+        perfgate::find_changes(std::vector<double>(values.begin(), values.end() - 1)));
+  }
+  const auto update_start = std::chrono::steady_clock::now();
+  std::size_t updated = 0;
+  for (std::size_t s = 0; s < series; ++s) {
+    const auto changes = perfgate::update_changes(data[s], previous[s], points - 1);
+    updated += changes.change_points.size() + changes.creeps.size();
+  }
+  const double update_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - update_start).count();
+  std::cout << "update_changes: one point appended to each in " << update_seconds << " s ("
+            << updated << " change points and creeps)\n";
   if (max_seconds > 0.0 && seconds > max_seconds) {
     std::cout << "slower than " << max_seconds << " s\n";
     return 1;
