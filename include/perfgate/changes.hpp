@@ -34,7 +34,7 @@ struct ChangePoint {
   double before = 0;      // the median of the segment before (robust to outliers)
   double after = 0;       // the median of the segment after
   double change = 0;      // (after - before) / before, a fraction
-  double p = 1;           // the significance of the split
+  double p = 1;           // the significance of the split, corrected for the splits tried
 };
 
 struct Creep {
