@@ -7,13 +7,17 @@
 //          when its two-sided normal p, times the number of splits that were tried (Bonferroni:
 //          the best of many splits is no ordinary p), is at most max_p. Both sides are split again
 //          until nothing significant is left.
+//   place  The split is moved, within 10 points, to where the medians of its two sides fit best
+//          in absolute deviation: the rank statistic favours balanced splits and can be pulled
+//          by an outlier next to a small step.
 //   merge  Each change point of the window is tested again against its neighbours' segments; the
 //          weakest one above max_p is dropped, and the test repeats until all pass.
 //   scan   Windows slide left to right: after a window with change points the next starts at the
 //          last one, after one without, `window` points further. Only the last, partial window
 //          can change when points are appended: update_changes resumes there.
 //   creep  A run of change points in one direction is one creep when a flat-ramp-flat fit of its
-//          region explains the data better than the steps do (by BIC), over at least
+//          region explains the data better (by BIC) than the steps found and than any single
+//          step, over at least
 //          creep_min_points points, by at least creep_min_total, with a significant slope.
 #include <perfgate/changes.hpp>
 
