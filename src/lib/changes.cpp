@@ -17,8 +17,8 @@
 //          can change when points are appended: update_changes resumes there.
 //   creep  A run of change points in one direction is one creep when a flat-ramp-flat fit of its
 //          region explains the data better (by BIC) than the steps found and than any single
-//          step, over at least
-//          creep_min_points points, by at least creep_min_total, with a significant slope.
+//          step, over at least creep_min_points points, by at least creep_min_total, with a
+//          significant slope.
 #include <perfgate/changes.hpp>
 
 #include <boost/math/distributions/students_t.hpp>
