@@ -21,5 +21,6 @@ Command setup_run(CLI::App& parent);
 Command setup_discover(CLI::App& parent);
 Command setup_report(CLI::App& parent);
 Command setup_history(CLI::App& parent);
+Command setup_changes(CLI::App& parent);
 
 }  // namespace perfgate::cli

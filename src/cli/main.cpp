@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands{setup_compare(app), setup_gate(app), setup_policy(app),
                                         setup_baseline(app), setup_measure(app),
                                         setup_run(app), setup_discover(app),
-                                        setup_report(app), setup_history(app)};
+                                        setup_report(app), setup_history(app),
+                                        setup_changes(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
