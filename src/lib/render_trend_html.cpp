@@ -59,7 +59,7 @@ svg .cp-regression { stroke: var(--fail); stroke-width: 2; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 svg text.cp { fill: var(--change); font-weight: 600; }
 svg text.cp-regression { fill: var(--fail); font-weight: 600; }
-svg .v-pass { fill: var(--pass); } svg .v-warn { fill: var(--warn); }
+svg circle { r: 2.5px; fill: var(--pass); } svg .v-warn { fill: var(--warn); }
 svg .v-fail { fill: var(--fail); } svg .v-improved { fill: var(--improved); }
 svg .v-noisy { fill: var(--noisy); } svg .v-other { fill: var(--other); }
 details.quiet > summary { cursor: pointer; font-weight: 600; }
@@ -193,31 +193,37 @@ class Chart {
   void band(std::string& out, const std::vector<std::optional<double>>& limit,
             std::string_view name) const {
     const double edge = m_limits.higher_is_better ? k_top + k_plot_height : k_top;
-    std::string line;
-    std::string area;
-    std::optional<double> first_x;
-    double last_x = 0;
+    // Runs with the same limit side by side make one level segment.
+    struct Segment {
+      double from;
+      double to;
+      std::string at;
+    };
+    std::vector<Segment> segments;
     for (std::size_t index = 0; index < limit.size(); ++index) {
       if (!limit[index]) {
         continue;
       }
       const double from = std::max(k_left, x(index) - m_step / 2);
       const double to = std::min(k_left + k_plot_width, x(index) + m_step / 2);
-      const std::string at = coordinate(y(*limit[index]));
-      const std::string points = coordinate(from) + " " + at + " L" + coordinate(to) + " " + at;
-      line += (line.empty() ? "M" : " L") + points;
-      area += (area.empty() ? "M" : " L") + points;
-      if (!first_x) {
-        first_x = from;
+      std::string at = coordinate(y(*limit[index]));
+      if (!segments.empty() && segments.back().at == at && index > 0 && limit[index - 1]) {
+        segments.back().to = to;
+      } else {
+        segments.push_back(Segment{from, to, std::move(at)});
       }
-      last_x = to;
     }
-    if (!first_x) {
+    if (segments.empty()) {
       return;
     }
-    out += "<path class=\"band-" + std::string(name) + "\" d=\"" + area + " L" +
-           coordinate(last_x) + " " + coordinate(edge) + " L" + coordinate(*first_x) + " " +
-           coordinate(edge) + " Z\"/>";
+    std::string line;
+    for (const Segment& segment : segments) {
+      line += (line.empty() ? "M" : " L") + coordinate(segment.from) + " " + segment.at + " L" +
+              coordinate(segment.to) + " " + segment.at;
+    }
+    out += "<path class=\"band-" + std::string(name) + "\" d=\"" + line + " L" +
+           coordinate(segments.back().to) + " " + coordinate(edge) + " L" +
+           coordinate(segments.front().from) + " " + coordinate(edge) + " Z\"/>";
     out += "<path class=\"limit-" + std::string(name) + "\" d=\"" + line + "\"/>";
   }
 
@@ -229,13 +235,15 @@ class Chart {
   double m_high = 1;
 };
 
+// "run 12, 2026-11-12T02:00:00Z", the commit, the value and the verdict (the run id is the
+// series' test and the start, so it is not repeated).
 std::string tooltip(const HistoryEntry& run, std::size_t index) {
-  std::string text = "run " + format_integer(index + 1) + ": " + run.run_id;
+  std::string text = "run " + format_integer(index + 1);
+  if (!run.started_at.empty()) {
+    text += ", " + run.started_at;
+  }
   if (!run.commit.empty()) {
     text += "\ncommit " + detail::short_commit(run.commit);
-  }
-  if (!run.started_at.empty()) {
-    text += "\n" + run.started_at;
   }
   text += "\n" + (finite(run.value) ? detail::format_human(*run.value, run.unit) : "no value");
   if (!run.verdict.empty()) {
@@ -317,9 +325,11 @@ void write_chart(std::string& out, const TrendSeries& series) {
     if (!value || (!all_points && run.verdict == "pass")) {
       continue;
     }
-    out += "<circle class=\"v-" + std::string(verdict_class(run.verdict)) + "\" cx=\"" +
-           coordinate(chart.x(index)) + "\" cy=\"" + coordinate(chart.y(*value)) +
-           "\" r=\"2.5\"><title>" + tooltip(run, index) + "</title></circle>";
+    // A pass is the default look (CSS), so most points carry no class.
+    const std::string_view css = verdict_class(run.verdict);
+    out += css == "pass" ? std::string("<circle") : "<circle class=\"v-" + std::string(css) + "\"";
+    out += " cx=\"" + coordinate(chart.x(index)) + "\" cy=\"" + coordinate(chart.y(*value)) +
+           "\"><title>" + tooltip(run, index) + "</title></circle>";
   }
   // The value axis: the top and bottom of the range; the run axis: the first and last date.
   out += "<text x=\"" + coordinate(k_left - 4) + "\" y=\"" + coordinate(k_top + 8) +
