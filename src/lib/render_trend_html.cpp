@@ -57,8 +57,8 @@ svg .creep { fill: var(--change); fill-opacity: 0.10; }
 svg .cp { stroke: var(--change); stroke-width: 1.5; }
 svg .cp-regression { stroke: var(--fail); stroke-width: 2; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
-svg text.cp { fill: var(--change); font-weight: 600; }
-svg text.cp-regression { fill: var(--fail); font-weight: 600; }
+svg text.cp { fill: var(--change); stroke: none; font-weight: 600; }
+svg text.cp-regression { fill: var(--fail); stroke: none; font-weight: 600; }
 svg circle { r: 2.5px; fill: var(--pass); } svg .v-warn { fill: var(--warn); }
 svg .v-fail { fill: var(--fail); } svg .v-improved { fill: var(--improved); }
 svg .v-noisy { fill: var(--noisy); } svg .v-other { fill: var(--other); }
@@ -72,13 +72,13 @@ footer { margin-top: 28px; color: var(--muted); font-size: 12px; }
 // The chart's geometry, in SVG user units.
 constexpr double k_width = 760;
 constexpr double k_height = 170;
-constexpr double k_left = 70;
+constexpr double k_left = 96;
 constexpr double k_right = 10;
 constexpr double k_top = 16;
 constexpr double k_bottom = 20;
 constexpr double k_plot_width = k_width - k_left - k_right;
 constexpr double k_plot_height = k_height - k_top - k_bottom;
-// Above this many runs a chart marks only the runs that did not pass (and their tooltips).
+// Above this many runs a chart marks only the runs that did not pass (each with its tooltip).
 constexpr std::size_t k_all_points_max = 200;
 
 std::string escaped(std::string_view text) { return detail::escape_html(text); }
@@ -318,7 +318,9 @@ void write_chart(std::string& out, const TrendSeries& series) {
     out += "<text class=\"" + css + "\" x=\"" + coordinate(at + 3) + "\" y=\"" +
            coordinate(k_top - 4) + "\">" + escaped(format_percent(finding.change)) + "</text>";
   }
-  const bool all_points = series.runs.size() <= k_all_points_max;
+  // A series without findings (collapsed, seldom opened) and a long one mark only the runs that
+  // did not pass: a page of 1 000 series stays small enough to open in well under a second.
+  const bool all_points = !series.findings.empty() && series.runs.size() <= k_all_points_max;
   for (std::size_t index = 0; index < series.runs.size(); ++index) {
     const HistoryEntry& run = series.runs[index];
     const auto value = finite(run.value);

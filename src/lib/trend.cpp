@@ -9,6 +9,8 @@
 #include <tuple>
 #include <utility>
 
+#include "render_support.hpp"
+
 namespace perfgate {
 
 namespace {
@@ -20,6 +22,7 @@ struct SeriesPolicy {
   bool absolute = false;
   std::optional<double> limit;
   std::string limit_text;
+  std::string unit;
 };
 
 SeriesPolicy series_policy(const std::vector<HistoryEntry>& runs) {
@@ -30,6 +33,7 @@ SeriesPolicy series_policy(const std::vector<HistoryEntry>& runs) {
   const HistoryEntry& latest = runs.back();
   policy.higher_is_better = latest.direction == "higher_is_better";
   policy.absolute = latest.rule_kind == "absolute";
+  policy.unit = latest.unit;
   for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
     if (run->limit && std::isfinite(*run->limit) && run->rule_kind == latest.rule_kind) {
       policy.limit = run->limit;
@@ -46,7 +50,7 @@ std::string limit_words(const SeriesPolicy& policy) {
     return policy.limit_text;
   }
   if (policy.absolute) {
-    return format_general(*policy.limit, 6);
+    return detail::format_human(*policy.limit, policy.unit);
   }
   return format_percent(std::fabs(*policy.limit));
 }
@@ -71,7 +75,7 @@ void classify(TrendFinding& finding, double level, const SeriesPolicy& policy,
   if (policy.absolute) {
     finding.regression = policy.higher_is_better ? level < *policy.limit : level > *policy.limit;
     finding.note = amount + " in the bad direction; the level after it (" +
-                   format_general(level, 6) + ") is " +
+                   detail::format_human(level, policy.unit) + ") is " +
                    (finding.regression ? "beyond" : "within") + " the fail limit " +
                    limit_words(policy);
     return;

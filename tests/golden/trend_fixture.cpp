@@ -89,7 +89,7 @@ TrendResult trend_fixture() {
                               "pass", "fail", "fail"});
   parse.changes.change_points.push_back(ChangePoint{9, 1100, 1405, 0.277, 1e-4});
   parse.findings.push_back(finding(parse, 9, 0.277, true, false,
-                                   "+27.7% in the bad direction; the level after it (1405) is "
+                                   "+27.7% in the bad direction; the level after it (1.41 us) is "
                                    "beyond the fail limit < 1.3 us"));
   result.series.push_back(parse);
   // BM_Sort/1024: an improvement and a creep within the limit.
