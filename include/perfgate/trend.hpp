@@ -19,6 +19,9 @@ inline constexpr std::string_view k_trend_schema = "perfgate.trend/1";
 
 struct TrendOptions {
   ChangeOptions changes;
+  // Without a stored fail limit, a change in the bad direction larger than this fraction is named a
+  // change (never a regression: only the policy says what is one).
+  double default_change = 0.05;
   // A regression under the policy persists for this many runs (the change point and the runs after
   // it) before --fail-on-change fails on it.
   std::size_t persist = 3;
@@ -41,8 +44,8 @@ struct TrendFinding {
 
 struct TrendSeries {
   SeriesKey key;
-  std::vector<HistoryEntry> runs;  // run order
-  SeriesChanges changes;
+  std::vector<HistoryEntry> runs;  // run order: (started_at, run_id)
+  SeriesChanges changes;           // indexes into `runs` (runs without a finite value are skipped)
   std::vector<TrendFinding> findings;
 };
 
@@ -51,12 +54,29 @@ struct TrendResult {
   [[nodiscard]] std::size_t regressions(bool persistent_only) const;
 };
 
-// Groups the entries by series and analyses each.
+// Groups the entries by series, orders each series' runs by (started_at, run_id), finds its change
+// points and creeps over the runs with a finite value and classifies them (classify_changes).
 TrendResult analyse_trend(const std::vector<HistoryEntry>& entries, const TrendOptions& options = {});
 
+// One finding per change point and creep of `changes` (indexes into `runs`), in index order, each
+// classified under the policy the latest run of the series was gated with:
+//  * regression: in the bad direction of the metric (HistoryEntry::direction) and beyond the fail
+//    limit: for a relative rule |change| > limit; for an absolute rule the level after the change
+//    (a step: the mean of the segment after it; a creep: its fitted end) is beyond the limit;
+//  * without a stored limit never a regression; the note says whether it exceeds default_change;
+//  * persistent: runs.size() - index >= persist (the run at `index` counts).
+std::vector<TrendFinding> classify_changes(const std::vector<HistoryEntry>& runs,
+                                           const SeriesChanges& changes,
+                                           const TrendOptions& options = {});
+
+// The reports. `tool_version` goes into the JSON's "tool" member and the HTML's footer.
 void render_trend_text(const TrendResult& result, std::ostream& out);
-void render_trend_json(const TrendResult& result, std::ostream& out);
-// One self-contained file (inline SVG, CSS and script; no network), byte-stable for the same input.
-void render_trend_html(const TrendResult& result, std::ostream& out);
+// {"schema": "perfgate.trend/1", "tool", "summary", "series": [{key..., "runs", "findings"}]}
+void render_trend_json(const TrendResult& result, std::ostream& out,
+                       std::string_view tool_version = {});
+// One self-contained file (inline SVG and CSS; no script, no network), byte-stable for the same
+// input: an overview of what changed (regressions first), then a chart per series.
+void render_trend_html(const TrendResult& result, std::ostream& out,
+                       std::string_view tool_version = {});
 
 }  // namespace perfgate

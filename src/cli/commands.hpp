@@ -22,5 +22,6 @@ Command setup_discover(CLI::App& parent);
 Command setup_report(CLI::App& parent);
 Command setup_history(CLI::App& parent);
 Command setup_changes(CLI::App& parent);
+Command setup_trend(CLI::App& parent);
 
 }  // namespace perfgate::cli
