@@ -66,6 +66,115 @@ double two_sided_p(double z) {
   return std::erfc(std::abs(z) / std::sqrt(2.0));
 }
 
+// Short series get their split's exact p: the normal approximation understates how unlikely a
+// clean separation of a short series is (12 runs at 100 and 8 at 130 give z = 3.7, p = 2e-4,
+// against the exact 1.6e-5), and the Bonferroni factor then hides a plain +30% step in 20 runs of
+// history. Up to k_exact_tied_points points the exact permutation distribution with ties (equal
+// instruction counts are common); up to k_exact_rank_points points without ties, the faster
+// Gaussian-binomial form.
+constexpr std::size_t k_exact_tied_points = 40;
+constexpr std::size_t k_exact_rank_points = 60;
+
+double log_choose(std::size_t m, std::size_t k) {
+  return std::lgamma(static_cast<double>(m) + 1.0) - std::lgamma(static_cast<double>(k) + 1.0) -
+         std::lgamma(static_cast<double>(m - k) + 1.0);
+}
+
+// The exact two-sided p of Mann-Whitney's U = `u` for samples of k and m - k distinct values:
+// the coefficients of the Gaussian binomial [m choose k]_q count the orderings with each U. Only
+// the smaller tail is summed, so only its coefficients are needed, and they are exact integers.
+double exact_rank_p(double u, std::size_t k, std::size_t m) {
+  const std::size_t n = m - k;
+  const double most = static_cast<double>(k * n);
+  const auto tail = static_cast<std::size_t>(std::floor(std::min(u, most - u) + 1e-9));
+  std::vector<double> c(tail + 1, 0.0);
+  c[0] = 1.0;
+  for (std::size_t i = 1; i <= k; ++i) {
+    const std::size_t grow = n + i;  // times (1 - q^(n+i)) ...
+    for (std::size_t d = tail; d >= grow && d <= tail; --d) {
+      c[d] -= c[d - grow];
+    }
+    for (std::size_t d = i; d <= tail; ++d) {  // ... divided by (1 - q^i)
+      c[d] += c[d - i];
+    }
+  }
+  double count = 0.0;
+  for (const double coefficient : c) {
+    count += coefficient;
+  }
+  return std::min(1.0, 2.0 * count * std::exp(-log_choose(m, k)));
+}
+
+// The exact two-sided p of the rank sum `rank_sum` of the first k of m values whose midranks are
+// `ranks` (ties allowed): every choice of k of the m values is equally likely under no change, so
+// count, tie group by tie group, the choices whose rank sum lies as far from its mean or farther.
+double exact_tied_rank_p(const std::vector<double>& ranks, std::size_t m, double rank_sum,
+                         std::size_t k) {
+  std::vector<double> sorted(ranks.begin(), ranks.begin() + static_cast<std::ptrdiff_t>(m));
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t sums = m * (m + 1) + 1;  // doubled rank sums 0 .. m(m+1)
+  std::vector<double> ways((k + 1) * sums, 0.0);
+  std::vector<double> next(ways.size());
+  ways[0] = 1.0;
+  std::size_t seen = 0;
+  std::size_t reach = 0;  // the largest doubled rank sum reachable so far
+  for (std::size_t i = 0; i < m;) {
+    std::size_t j = i;
+    while (j < m && sorted[j] == sorted[i]) {
+      ++j;
+    }
+    const std::size_t group = j - i;
+    const auto doubled = static_cast<std::size_t>(std::lround(2.0 * sorted[i]));
+    std::fill(next.begin(), next.begin() + static_cast<std::ptrdiff_t>((std::min(k, seen + group) + 1) * sums), 0.0);
+    for (std::size_t chosen = 0; chosen <= std::min(k, seen); ++chosen) {
+      for (std::size_t sum = 0; sum <= reach; ++sum) {
+        const double w = ways[chosen * sums + sum];
+        if (w == 0.0) {
+          continue;
+        }
+        double pick = 1.0;  // C(group, a)
+        for (std::size_t a = 0; a <= group && chosen + a <= k; ++a) {
+          const std::size_t to = sum + a * doubled;
+          if (to < sums) {
+            next[(chosen + a) * sums + to] += w * pick;
+          }
+          pick = pick * static_cast<double>(group - a) / static_cast<double>(a + 1);
+        }
+      }
+    }
+    ways.swap(next);
+    seen += group;
+    reach = std::min(sums - 1, reach + std::min(group, k) * doubled);
+    i = j;
+  }
+  const double mean = static_cast<double>(k * (m + 1));  // doubled
+  const double distance = std::abs(2.0 * rank_sum - mean) - 1e-6;
+  double count = 0.0;
+  for (std::size_t sum = 0; sum < sums; ++sum) {
+    if (std::abs(static_cast<double>(sum) - mean) >= distance) {
+      count += ways[k * sums + sum];
+    }
+  }
+  return std::min(1.0, count * std::exp(-log_choose(m, k)));
+}
+
+// The two-sided p of a split after k of m points (rank sum of the first part `rank_sum`, U `u`,
+// normal score `z`): exact for a short series, else the normal approximation.
+double rank_p(const std::vector<double>& ranks, double rank_sum, double u, double z, std::size_t k,
+              std::size_t m, double ties) {
+  if (ties == 0.0 && m <= k_exact_rank_points) {
+    return exact_rank_p(u, k, m);
+  }
+  if (m <= k_exact_tied_points) {
+    // The smaller part: its rank sum is as far from its mean as the other part's.
+    if (2 * k > m) {
+      return exact_tied_rank_p(ranks, m, static_cast<double>(m * (m + 1)) / 2.0 - rank_sum, m - k);
+    }
+    return exact_tied_rank_p(ranks, m, rank_sum, k);
+  }
+  return two_sided_p(z);
+}
+
 double median_of(Values values) {
   if (values.empty()) {
     return 0.0;
@@ -138,6 +247,8 @@ class Detector {
     }
     double rank_sum = 0.0;
     double best_z = -1.0;
+    double best_u = 0.0;
+    double best_rank_sum = 0.0;
     for (std::size_t k = 1; k + m_min_segment <= m; ++k) {
       rank_sum += m_ranks[k - 1];
       if (k < m_min_segment) {
@@ -150,11 +261,14 @@ class Detector {
       const double z = std::abs(u - mean) / std::sqrt(variance);
       if (z > best_z + 1e-12) {
         best_z = z;
+        best_u = u;
+        best_rank_sum = rank_sum;
         best.offset = k;
       }
     }
     const double tried = to_double(m - 2 * m_min_segment + 1);
-    best.p = std::min(1.0, two_sided_p(best_z) * tried);
+    const double p = rank_p(m_ranks, best_rank_sum, best_u, best_z, best.offset, m, ties);
+    best.p = std::min(1.0, p * tried);
     return best;
   }
 
@@ -271,7 +385,8 @@ class Detector {
     }
     const double u = rank_sum - kd * (kd + 1.0) / 2.0;
     const double z = std::abs(u - kd * (md - kd) / 2.0) / std::sqrt(kd * (md - kd) / 12.0 * spread);
-    result.p = std::min(1.0, two_sided_p(z) * to_double(m - 2 * m_min_segment + 1));
+    const double p = rank_p(m_ranks, rank_sum, u, z, k, m, ties);
+    result.p = std::min(1.0, p * to_double(m - 2 * m_min_segment + 1));
     return result;
   }
 
