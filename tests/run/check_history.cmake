@@ -119,3 +119,31 @@ if(NOT beta_creeps EQUAL 1 OR beta_steps)
 endif()
 message("history: ${RUNS} runs stored; BM_Alpha step found at run ${alpha_found} (injected ${step_at}); "
         "BM_Beta/8 reported as one creep")
+
+# The nightly check: the creep beyond the +10% limit is a persistent regression (exit 1, named);
+# the step within the limit is not; a regression younger than --persist runs does not fail yet.
+execute_process(COMMAND "${PERFGATE}" trend --store "${store}" --metric real_time --fail-on-change
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE result)
+if(NOT result EQUAL 1 OR NOT "${out}${err}" MATCHES "BM_Beta/8")
+  message(FATAL_ERROR "trend --fail-on-change: exit ${result}, expected 1 naming BM_Beta/8\n${out}${err}")
+endif()
+execute_process(COMMAND "${PERFGATE}" trend --store "${store}" --benchmark BM_Alpha --fail-on-change
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "trend --fail-on-change on BM_Alpha (+10% within +10%): exit ${result}\n${out}${err}")
+endif()
+execute_process(COMMAND "${PERFGATE}" trend --store "${store}" --fail-on-change --persist 60
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "trend --fail-on-change --persist 60: exit ${result}\n${out}${err}")
+endif()
+execute_process(COMMAND "${PERFGATE}" trend --store "${store}" --suite no-such-suite --fail-on-change
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE result)
+if(NOT result EQUAL 4)
+  message(FATAL_ERROR "trend --fail-on-change over nothing: exit ${result}, expected 4\n${out}${err}")
+endif()
+file(READ "${WORK}/trend.html" html)
+if(NOT html MATCHES "BM_Beta/(<wbr>)?8" OR html MATCHES "<script src|https?://")
+  message(FATAL_ERROR "trend.html: no BM_Beta/8, or a network reference")
+endif()
+message("trend --fail-on-change: exit 1 on the creep, 0 on the step within its limit and on young regressions, 4 on nothing")
