@@ -22,6 +22,13 @@
 #   PERFGATE_DASHBOARD_SHARD       start,end,stride of the tests to run (ctest -I); default: all
 #   PERFGATE_DASHBOARD_PARALLEL    build jobs; default: the number of processors
 #   PERFGATE_DASHBOARD_NO_SUBMIT   ON: run everything, submit nothing (a local trial)
+#   PERFGATE_DASHBOARD_TREND       ON: after the tests, `perfgate trend --fail-on-change` over the
+#                                  history store (the nightly check, docs/trend.md); its HTML trend
+#                                  report is uploaded and a persistent regression fails the script
+#                                  after the submission. Default: OFF
+#   PERFGATE_EXECUTABLE            the perfgate program for the trend; default: perfgate in
+#                                  <binary>/bin, else on PATH
+#   PERFGATE_HISTORY               the history store; default: <binary>/perfgate-history.sqlite
 #
 # The order matters: every step's result is submitted before the script fails, so CDash shows a
 # failed gate (and its measurements) instead of a missing build. The script fails (non-zero
@@ -166,11 +173,41 @@ else()
   endif()
 endif()
 
+# The nightly check over the history: change points that are regressions under the policy and
+# have held for --persist runs fail the script (after the submission), with the trend report.
+_perfgate_setting(trend PERFGATE_DASHBOARD_TREND OFF)
+set(trend_report "")
+if(trend)
+  _perfgate_setting(perfgate_program PERFGATE_EXECUTABLE "")
+  if(perfgate_program STREQUAL "")
+    find_program(perfgate_program NAMES perfgate HINTS "${CTEST_BINARY_DIRECTORY}/bin" NO_CACHE)
+  endif()
+  _perfgate_setting(store PERFGATE_HISTORY "${CTEST_BINARY_DIRECTORY}/perfgate-history.sqlite")
+  set(trend_report "${CTEST_BINARY_DIRECTORY}/perfgate-trend.html")
+  if(NOT perfgate_program)
+    list(APPEND failures "trend (no perfgate program: set PERFGATE_EXECUTABLE)")
+    set(trend_report "")
+  else()
+    execute_process(COMMAND "${perfgate_program}" trend --store "${store}" --fail-on-change
+                            --html "${trend_report}"
+                    RESULT_VARIABLE trend_result OUTPUT_VARIABLE trend_output
+                    ERROR_VARIABLE trend_output)
+    message("perfgate-dashboard: perfgate trend --fail-on-change: exit ${trend_result}\n${trend_output}")
+    if(NOT trend_result EQUAL 0)
+      list(APPEND failures "trend (perfgate trend --fail-on-change exit ${trend_result})")
+    endif()
+    if(NOT EXISTS "${trend_report}")
+      set(trend_report "")
+    endif()
+  endif()
+endif()
+
 # Each suite's combined summary, next to the build (the per-test reports are attached to their
-# tests by the perfgate module).
+# tests by the perfgate module), and the trend report.
 file(GLOB summaries LIST_DIRECTORIES false
   "${CTEST_BINARY_DIRECTORY}/perfgate-artifacts/*/summary/summary.html"
   "${CTEST_BINARY_DIRECTORY}/perfgate-artifacts/*/summary/summary.md")
+list(APPEND summaries ${trend_report})
 if(summaries)
   ctest_upload(FILES ${summaries} QUIET)
 endif()

@@ -132,7 +132,18 @@ foreach(run first second)
   else()
     set(model Nightly)
   endif()
-  run_dashboard(${run} ${model} --unset=PERFGATE_CONSUMER_SLOWDOWN)
+  if(run STREQUAL "first")
+    run_dashboard(${run} ${model} --unset=PERFGATE_CONSUMER_SLOWDOWN)
+  else()
+    # The nightly run also checks the history: two clean runs, nothing to fail on.
+    run_dashboard(${run} ${model} --unset=PERFGATE_CONSUMER_SLOWDOWN
+                  PERFGATE_DASHBOARD_TREND=ON "PERFGATE_EXECUTABLE=${PREFIX}/bin/perfgate"
+                  --unset=PERFGATE_HISTORY)
+    if(NOT EXISTS "${WORK}/build/perfgate-trend.html" OR
+       NOT second_output MATCHES "perfgate trend --fail-on-change: exit 0")
+      fail(second "the nightly trend did not run, or did not pass over two clean runs")
+    endif()
+  endif()
   if(NOT ${run}_result EQUAL 0)
     fail(${run} "expected success, got exit ${${run}_result}")
   endif()
