@@ -126,6 +126,7 @@ InjectedSlowdown::InjectedSlowdown(std::string_view family) {
   if (spec != nullptr) {
     m_percent += slowdown_percent(spec, family);
   }
+  m_whole_percent = static_cast<int>(m_percent);
 }
 
 std::size_t InjectedSlowdown::scaled(std::size_t size) const {
@@ -133,8 +134,8 @@ std::size_t InjectedSlowdown::scaled(std::size_t size) const {
 }
 
 int InjectedSlowdown::extra_repetitions() {
-  m_debt += m_percent;
-  const int extra = static_cast<int>(m_debt / 100);
+  m_debt += m_whole_percent;
+  const int extra = m_debt / 100;
   m_debt -= extra * 100;
   return extra;
 }

@@ -38,9 +38,10 @@ std::string words_text(std::size_t words, std::size_t vocabulary, std::uint32_t 
 //  - the families whose work is linear in their input (BM_Fnv1a, BM_ParseCsvLine, BM_CountWords)
 //    process an input that is `percent` % larger, rounded up: BM_Fnv1a:1 hashes 4137 bytes
 //    instead of 4096 (+41/4096 = +1.0009765625 %) in every iteration;
-//  - BM_SortInts (n log n) repeats its sort `percent / 100` extra times per iteration, exact for
-//    whole multiples of 100 (a remainder is spread as occasional extra sorts, which the
-//    per-iteration instruction count of the deterministic lane sees only roughly).
+//  - BM_SortInts (n log n) repeats its sort `percent / 100` extra times per iteration (whole per
+//    cents: a fraction is dropped), exact for whole multiples of 100 (a remainder is spread as
+//    occasional extra sorts, which the per-iteration instruction count of the deterministic lane
+//    sees only roughly).
 class InjectedSlowdown {
  public:
   explicit InjectedSlowdown(std::string_view family);
@@ -53,7 +54,10 @@ class InjectedSlowdown {
 
  private:
   double m_percent = 0;
-  double m_debt = 0;  // in hundredths of a repetition
+  // BM_SortInts repeats whole sorts: whole per cents only, in integers, so that its per-iteration
+  // instruction count is the committed baseline's (a double here costs one instruction more).
+  int m_whole_percent = 0;
+  int m_debt = 0;  // in hundredths of a repetition
 };
 
 // The percentage `spec` (the variable's value) gives `family`; 0 when it names it not.
