@@ -147,3 +147,25 @@ if(NOT html MATCHES "BM_Beta/(<wbr>)?8" OR html MATCHES "<script src|https?://")
   message(FATAL_ERROR "trend.html: no BM_Beta/8, or a network reference")
 endif()
 message("trend --fail-on-change: exit 1 on the creep, 0 on the step within its limit and on young regressions, 4 on nothing")
+
+# Fail closed: a gate that passes but whose run cannot be stored is not a pass (exit 3, naming the
+# store), whether the store's folder is missing or the file is not a store; the file is untouched.
+set(ENV{FAKE_BENCHMARK_SCENARIO} "${SOURCE}/scenarios/base.txt")
+file(WRITE "${WORK}/not-a-store.sqlite" "plain text, not a database, kept as it is\n")
+foreach(bad "${WORK}/no-such-folder/history.sqlite" "${WORK}/not-a-store.sqlite")
+  set(ENV{PERFGATE_HISTORY} "${bad}")
+  execute_process(COMMAND "${CTEST}" --test-dir "${build}" --no-tests=error
+                          -R "^perf\\.outcomes\\.BM_Alpha$" --output-on-failure
+    OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+  if(result EQUAL 0 OR NOT out MATCHES "could not be added to the history store" OR
+     NOT out MATCHES "perfgate exit 3")
+    message(FATAL_ERROR "PERFGATE_HISTORY=${bad}: ctest exit ${result}; expected a failed test "
+                        "(exit 3) naming the store:\n${out}")
+  endif()
+endforeach()
+unset(ENV{PERFGATE_HISTORY})
+file(READ "${WORK}/not-a-store.sqlite" kept)
+if(NOT kept STREQUAL "plain text, not a database, kept as it is\n")
+  message(FATAL_ERROR "the file that is not a store was changed")
+endif()
+message("history: a passing gate whose run cannot be stored exits 3 and names the store")

@@ -2,6 +2,8 @@
 // writers and writers killed in the middle of a write.
 #include <perfgate/history_store.hpp>
 
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -94,6 +96,29 @@ TEST_F(HistoryStoreTest, RefusesWhatIsNotAStore) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first, "not a database, just text that is long enough to check");
+}
+
+TEST_F(HistoryStoreTest, RefusesAnotherSchemaVersionAndAForeignDatabase) {
+  ASSERT_TRUE(HistoryStore::open(path(), true).has_value());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value='perfgate.history-store/9' WHERE key='schema'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto newer = HistoryStore::open(path(), true);
+  ASSERT_FALSE(newer.has_value());
+  const std::string said = format_diagnostics(newer.error());
+  EXPECT_NE(said.find("perfgate.history-store/9"), std::string::npos) << said;
+  EXPECT_NE(said.find(path()), std::string::npos) << said;
+
+  ASSERT_EQ(sqlite3_open(path("other.sqlite").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const auto foreign = HistoryStore::open(path("other.sqlite"), true);
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_NE(format_diagnostics(foreign.error()).find("not a perfgate history store"),
+            std::string::npos);
 }
 
 TEST_F(HistoryStoreTest, ParallelWritersLoseNothing) {
