@@ -33,13 +33,8 @@ struct HistoryOptions {
   std::vector<std::string> inputs;  // import: exports or artifact folders; merge: stores
 };
 
-// --store, else $PERFGATE_HISTORY, else perfgate-history.sqlite here.
 std::string store_path(const HistoryOptions& options) {
-  if (!options.store.empty()) {
-    return options.store;
-  }
-  const char* env = std::getenv("PERFGATE_HISTORY");
-  return env != nullptr && *env != '\0' ? env : "perfgate-history.sqlite";
+  return history_store_path(options.store);
 }
 
 HistoryQuery make_query(const HistoryOptions& options) {

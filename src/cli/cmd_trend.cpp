@@ -43,15 +43,8 @@ struct TrendCliOptions {
   TrendOptions trend;
 };
 
-// --store, else $PERFGATE_HISTORY, else perfgate-history.sqlite in the current folder.
 std::string store_path(const TrendCliOptions& options) {
-  if (!options.store.empty()) {
-    return options.store;
-  }
-  if (const char* env = std::getenv("PERFGATE_HISTORY"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return "perfgate-history.sqlite";
+  return history_store_path(options.store);
 }
 
 // The entries to analyse: from an export file (filtered here as the store's query would) or

@@ -162,6 +162,14 @@ std::string host_name() {
   return buffer;
 }
 
+std::string history_store_path(const std::string& option) {
+  if (!option.empty()) {
+    return option;
+  }
+  const char* env = std::getenv("PERFGATE_HISTORY");
+  return env != nullptr && *env != '\0' ? env : "perfgate-history.sqlite";
+}
+
 std::string utc_now_ms() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);

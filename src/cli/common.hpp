@@ -64,6 +64,10 @@ bool write_output(const std::string& path, std::string_view contents);
 CLI::App* add_command_group(CLI::App& parent, const std::string& name,
                             const std::string& description);
 
+// The history store a `perfgate history` or `perfgate trend` command reads: `option` (--store),
+// else $PERFGATE_HISTORY, else perfgate-history.sqlite in the current folder.
+std::string history_store_path(const std::string& option);
+
 // Now, in UTC, ISO 8601.
 std::string utc_now();
 // The same to the millisecond ("2026-12-07T11:36:44.123Z"): the order of history entries.
