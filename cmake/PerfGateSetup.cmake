@@ -18,6 +18,7 @@ set(_perfgate_packages
   libcli11-dev
   libre2-dev
   libsqlite3-dev
+  libssl-dev
   pkgconf
   valgrind
   stress-ng
