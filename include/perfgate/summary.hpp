@@ -33,9 +33,11 @@ enum class TestStatus {
 std::string_view to_string(TestStatus status);  // "passed", ..., "invalid-input", "run-failed"
 std::optional<TestStatus> test_status_from_string(std::string_view text);
 
-// One gate test's run.json ("perfgate.run/2", docs/reports.md). Members the reader does not know
+// One gate test's run.json ("perfgate.run/2", docs/reports.md) as a summary reads it back; the
+// writer's struct is RunRecord (run_record.hpp): one name per type, or the one-definition rule
+// breaks (two structs named RunRecord corrupted the stack under ASan). Members the reader does not know
 // are ignored (a newer run step may add some); a missing or mistyped one is a diagnostic.
-struct RunRecord {
+struct RecordedRun {
   std::string source;  // where it was read from (for messages)
   std::string test;    // "perf.example.BM_Sort"
   std::string suite;
@@ -56,7 +58,7 @@ struct RunRecord {
   double duration_seconds = 0;
 };
 
-Result<RunRecord> parse_run_record(std::string_view text, const std::string& source);
+Result<RecordedRun> parse_run_record(std::string_view text, const std::string& source);
 
 // The most decisions a summary keeps per test (the worst ones; the rest are counted).
 inline constexpr std::size_t k_worst_per_test = 10;
@@ -88,7 +90,7 @@ struct ArtifactFolder {
 
 struct TestSummary {
   std::string folder;
-  RunRecord run;
+  RecordedRun run;
   std::optional<ReportDigest> report;
 
   // Passed and exited 0: nothing to look at.

@@ -23,7 +23,7 @@ std::string quoted_modes() {
 }
 
 // run.json's members, in the order `perfgate run` writes them.
-void read_run(RunRecord& run, detail::MemberReader& member, Diagnostics& diagnostics) {
+void read_run(RecordedRun& run, detail::MemberReader& member, Diagnostics& diagnostics) {
   const std::string& source = run.source;
   run.test = member.text("test", false);
   run.suite = member.text("suite");
@@ -62,8 +62,8 @@ void read_run(RunRecord& run, detail::MemberReader& member, Diagnostics& diagnos
 
 }  // namespace
 
-Result<RunRecord> parse_run_record(std::string_view text, const std::string& source) {
-  return detail::read_record<RunRecord>(text, {"perfgate.run", 2}, source, read_run);
+Result<RecordedRun> parse_run_record(std::string_view text, const std::string& source) {
+  return detail::read_record<RecordedRun>(text, {"perfgate.run", 2}, source, read_run);
 }
 
 }  // namespace perfgate

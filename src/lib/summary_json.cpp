@@ -44,7 +44,7 @@ void write_report(JsonWriter& json, const ReportDigest& report) {
 }
 
 void write_test(JsonWriter& json, const TestSummary& test) {
-  const RunRecord& run = test.run;
+  const RecordedRun& run = test.run;
   json.begin_object();
   json.text_member("test", run.test);
   json.text_member("suite", run.suite);
