@@ -85,7 +85,7 @@ TEST(ParseWaivers, SchemaAndShapeErrors) {
   EXPECT_NE(errors_of(R"({"schema": "perfgate.waivers/1"})").find("missing \"waivers\""),
             std::string::npos);
   EXPECT_NE(errors_of(R"({"schema": "perfgate.waivers/1", "waivers": {}})")
-                .find("/waivers: expected an array of waivers, got object"),
+                .find("/waivers: expected an array of waivers, got an object"),
             std::string::npos);
   EXPECT_NE(errors_of(file_with("3")).find("/waivers/0: expected a waiver object, got number"),
             std::string::npos);
