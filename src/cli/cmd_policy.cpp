@@ -65,9 +65,10 @@ bool print_forecast(const Policy& policy, const RunSet& baseline, const CheckOpt
 
 // The waivers' findings on `today` (check_waivers): printed; an expired waiver would fail every
 // gate it matches (exit 1).
-int report_waivers(const std::vector<Waiver>& waivers, const Date& today) {
+int report_waivers(const std::vector<Waiver>& waivers, const Date& today,
+                   const char* indent = "  ") {
   for (const Waiver& waiver : waivers) {
-    std::cout << "  " << describe(waiver) << ": allows up to +" << format_number(waiver.max_change_pct)
+    std::cout << indent << describe(waiver) << ": allows up to +" << format_number(waiver.max_change_pct)
               << "% in the bad direction from " << waiver.created.text() << " to "
               << waiver.expires.text() << "; " << waiver.reason << '\n';
   }
@@ -172,7 +173,7 @@ Command setup_policy(CLI::App& parent) {
                 std::cout << "  " << policy->waivers.size() << " waiver"
                           << (policy->waivers.size() == 1 ? "" : "s") << " (each at most "
                           << policy->waiver_max_days << " days):\n";
-                code = worse(code, report_waivers(policy->waivers, *today));
+                code = worse(code, report_waivers(policy->waivers, *today, "    "));
               }
               if (baseline && !print_forecast(*policy, *baseline, *options) &&
                   code == k_exit_passed) {
