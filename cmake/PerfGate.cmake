@@ -126,6 +126,7 @@ says so already at configure time.
                             SUITE <name>
                             POLICY <file>
                             [LANES <wall-time|instructions>...]
+                            [WAIVERS <file>]
                             [INSTRUCTIONS_POLICY <file>]
                             [INSTRUCTIONS_FILTER <regex>]
                             [INSTRUCTIONS_TIMEOUT <seconds>]
@@ -172,6 +173,13 @@ says so already at configure time.
   ``POLICY <file>``
     The ``perfgate.policy/1`` file that decides. Relative paths are relative to
     ``CMAKE_CURRENT_SOURCE_DIR``. It must exist at configure time.
+
+  ``WAIVERS <file>``
+    A ``perfgate.waivers/1`` file of known regressions let through until their
+    expiry date (``docs/waivers.md``), applied with the policy's own
+    ``waivers``. Relative paths are relative to ``CMAKE_CURRENT_SOURCE_DIR``.
+    Default: ``waivers.json`` beside the policy file when it exists at test
+    time.
 
   ``LANES <lane>...``
     The measurement lanes, ``wall-time`` and/or ``instructions``; the first
@@ -541,6 +549,16 @@ macro(_perfgate_check_arguments)
   endif()
   # A changed policy re-runs the configure step, so the tests never hold a stale path.
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${arg_POLICY}")
+  if(DEFINED arg_WAIVERS)
+    cmake_path(ABSOLUTE_PATH arg_WAIVERS BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${arg_WAIVERS}" OR IS_DIRECTORY "${arg_WAIVERS}")
+      message(FATAL_ERROR "${where}: WAIVERS file does not exist.\n"
+                          "  Path: '${arg_WAIVERS}'\n"
+                          "  Hint: write a perfgate.waivers/1 file (see docs/waivers.md), or leave "
+                          "WAIVERS out to use waivers.json beside the policy when there is one.")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${arg_WAIVERS}")
+  endif()
 
 endmacro()
 
@@ -845,6 +863,7 @@ macro(_perfgate_write_run_config)
       "artifacts_root|${arg_ARTIFACTS_DIR}/${arg_SUITE}" "ctest_file|${ctest_tests_file}"
       "history|${arg_HISTORY}"
       "policy|${arg_POLICY}" "instructions_policy|${arg_INSTRUCTIONS_POLICY}"
+      "waivers|${arg_WAIVERS}"
       "baselines|${arg_BASELINES}" "runner|${arg_RUNNER}" "filter|${arg_FILTER}"
       "instructions_filter|${arg_INSTRUCTIONS_FILTER}" "min_time|${arg_MIN_TIME}"
       "warmup|${arg_WARMUP}" "smoke_min_time|${arg_SMOKE_MIN_TIME}" "reference|${arg_REFERENCE}"
@@ -1042,7 +1061,7 @@ endmacro()
 function(perfgate_add_benchmarks target)
   set(where "perfgate_add_benchmarks(${target})")
   set(options "")
-  set(oneValueArgs SUITE POLICY BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
+  set(oneValueArgs SUITE POLICY WAIVERS BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
       SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR HISTORY BOOTSTRAP DISCOVERY_MODE
       DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
       INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM RECORD_RUNS)

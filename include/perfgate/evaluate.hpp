@@ -4,6 +4,7 @@
 
 #include <perfgate/model.hpp>
 #include <perfgate/policy.hpp>
+#include <perfgate/waiver.hpp>
 
 #include <cstddef>
 #include <map>
@@ -86,6 +87,9 @@ struct Decision {
   bool accepted = false;
   std::string note;  // why, in words: every non-pass decision has one
   std::optional<RecentHistory> recent;  // set by `perfgate run` when the store has history
+  // The waiver that matched this benchmark x metric (waiver.hpp) and what it did here: in_force
+  // (the verdict is `waived`), exceeded (still `fail`), expired or ready_to_retire.
+  std::optional<WaiverUse> waiver;
 };
 
 struct VerdictCounts {
@@ -123,6 +127,8 @@ struct GateResult {
   // Members of the family of statistical comparisons whose false-fail rate the gate controls (a
   // rate derived from a time is not a member of its own); 0 when nothing was decided statistically.
   std::size_t family_size = 0;
+  // Every waiver that matched a decision of this gate, with what it did (waiver.hpp).
+  std::vector<WaiverUse> waivers;
 
   // fail, missing (unless the policy allows it), an error or an inconclusive decision: the gate
   // did not pass.
@@ -153,6 +159,11 @@ struct EvaluateOptions {
   // Adaptive repetitions (paired lane only): > 0 is the cap of repetitions per side. Each call is one
   // look; undecided decisions ask for more (GateResult::next_repetitions).
   std::size_t sequential_max = 0;
+  // Waivers (docs/waivers.md), applied with the policy's own when `today` is set: the date a
+  // waiver's expiry is judged against, read by the caller (never a clock here). Without `today` no
+  // waiver applies (a failing decision stays failing).
+  std::vector<Waiver> waivers;
+  std::optional<Date> today;
 };
 
 GateResult evaluate(const RunSet& baseline, const RunSet& candidate, const Policy& policy,

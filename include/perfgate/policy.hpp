@@ -4,6 +4,7 @@
 
 #include <perfgate/model.hpp>
 #include <perfgate/result.hpp>
+#include <perfgate/waiver.hpp>
 
 #include <optional>
 #include <string>
@@ -77,6 +78,10 @@ struct Policy {
   OnMissing on_missing = OnMissing::fail;
   OnNew on_new = OnNew::warn;
   std::vector<Rule> rules;
+  // Waivers written into the policy ("waivers"; docs/waivers.md), and how many days a waiver may
+  // run from its "created" to its "expires" date ("waiver_max_days", at most 90).
+  std::vector<Waiver> waivers;
+  int waiver_max_days = k_default_waiver_max_days;
 };
 
 // The policy `perfgate compare` uses when none is given: median real and CPU time +10% fails,

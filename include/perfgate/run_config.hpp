@@ -51,6 +51,7 @@ struct RunConfig {
 
   std::string policy;
   std::string instructions_policy;  // "" unless the instructions lane is on
+  std::string waivers;              // WAIVERS; "" = waivers.json beside the policy, if any
   std::string baselines;            // folder of <class>/<suite>.json
   std::string runner;               // RUNNER; "" = the machine's fingerprint
   std::vector<std::string> lanes;   // "wall-time", "instructions"; the first one blocks

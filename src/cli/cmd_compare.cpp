@@ -21,6 +21,8 @@ struct CompareOptions {
   std::string policy;
   std::string context;
   std::string benchmarks;
+  std::string waivers;  // a waiver file (perfgate.waivers/1)
+  std::string today;    // YYYY-MM-DD: the date waivers are judged by (else PERFGATE_TODAY, else now)
   bool warn_only = false;
   double family_alpha = 0.05;
   std::size_t sequential = 0;  // adaptive repetitions: the cap per side; 0 = fixed design
@@ -31,6 +33,13 @@ void add_report_options(CLI::App& app, CompareOptions& options) {
   app.add_option("--policy", options.policy, "Policy file (gates/*.json)")->check(CLI::ExistingFile);
   app.add_option("--benchmarks", options.benchmarks,
                  "Only benchmarks whose whole name matches this RE2 pattern, on both sides");
+  app.add_option("--waivers", options.waivers,
+                 "Waiver file (perfgate.waivers/1, e.g. gates/waivers.json): known regressions let "
+                 "through until their expiry date (docs/waivers.md)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--today", options.today,
+                 "The date waivers are judged by, YYYY-MM-DD (default: $PERFGATE_TODAY, else "
+                 "today in UTC)");
   add_report_flags(app, options.report);
 }
 
@@ -65,7 +74,12 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
       return k_exit_invalid_input;
     }
   }
-  if (!baseline || !candidate || !policy) {
+  std::optional<Date> today = today_date(options.today);
+  std::optional<std::vector<Waiver>> waivers = std::vector<Waiver>{};
+  if (policy && !options.waivers.empty()) {
+    waivers = load_waivers(options.waivers, policy->waiver_max_days);
+  }
+  if (!baseline || !candidate || !policy || !today || !waivers) {
     return k_exit_invalid_input;
   }
   if (context) {
@@ -91,6 +105,8 @@ int run_comparison(const CompareOptions& options, bool policy_required) {
   evaluate_options.family_alpha = options.family_alpha;
   evaluate_options.paired = paired;
   evaluate_options.sequential_max = options.sequential;
+  evaluate_options.waivers = std::move(*waivers);
+  evaluate_options.today = today;
   const GateResult result = evaluate(*baseline, *candidate, *policy, evaluate_options);
   if (!emit_reports(result, options.report)) {
     return k_exit_invalid_input;

@@ -63,6 +63,29 @@ std::optional<std::map<std::string, std::string>> load_context(const std::string
   return load<std::map<std::string, std::string>>(path, parse_context);
 }
 
+std::optional<std::vector<Waiver>> load_waivers(const std::string& path, int max_days) {
+  return load<std::vector<Waiver>>(path, [max_days](std::string_view text, const std::string& source) {
+    return parse_waivers(text, source, max_days);
+  });
+}
+
+std::optional<Date> today_date(const std::string& option) {
+  const char* variable = std::getenv("PERFGATE_TODAY");
+  const std::string given = !option.empty() ? option : variable != nullptr ? variable : "";
+  if (given.empty()) {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return Date{utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday};
+  }
+  auto date = Date::parse(given);
+  if (!date) {
+    std::cerr << "perfgate: error: " << (option.empty() ? "PERFGATE_TODAY" : "--today")
+              << ": expected a date YYYY-MM-DD, got \"" << given << "\"\n";
+  }
+  return date;
+}
+
 bool retain_benchmarks(RunSet& runs, const std::string& pattern) {
   const auto compiled = NamePattern::compile(pattern);
   if (!compiled) {

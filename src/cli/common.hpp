@@ -22,6 +22,14 @@ std::optional<RunSet> load_results(const std::vector<std::string>& paths);
 std::optional<Policy> load_policy(const std::string& path);
 std::optional<Baseline> load_baseline(const std::string& path);
 std::optional<std::map<std::string, std::string>> load_context(const std::string& path);
+// The waivers of a waiver file ("perfgate.waivers/1"), each allowed to run at most `max_days`
+// (the policy's waiver_max_days).
+std::optional<std::vector<Waiver>> load_waivers(const std::string& path, int max_days);
+
+// Today, the date waivers are judged by (the only clock they see): `option` (--today), else
+// $PERFGATE_TODAY, else the UTC date now. nullopt after saying why when a date given is not a
+// real YYYY-MM-DD.
+std::optional<Date> today_date(const std::string& option);
 
 // Adds the run step's context (perfgate.context/1) to what the results file said. Google Benchmark
 // before 1.8.4 does not write its version; the run step's `benchmark_library_version` fills it in.

@@ -111,6 +111,9 @@ struct GateOutcome {
   GateResult result;
 };
 GateOutcome run_gate(RunState& state, const GateCall& call);
+// The waiver file of a gate under `policy`: WAIVERS, else waivers.json beside the policy when it
+// exists, else "" (none).
+std::string waivers_path(const RunConfig& config, const std::string& policy);
 // Every report format into `dir` (none when empty); `print`: the text report and the CTest
 // measurements to stdout too. False after saying why a report could not be written.
 bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,

@@ -191,10 +191,17 @@ run::Outcome run_validate(RunState& state) {
   }
   std::string said;
   for (const Check& check : checks) {
-    if (!load_policy(check.policy)) {
+    const auto policy = load_policy(check.policy);
+    if (!policy) {
       throw RunEnd{run::Status::invalid_input,
                    "the policy does not validate; every gate test of suite " + state.config.suite +
                        " is stopped.\n  Policy: '" + check.policy + "'"};
+    }
+    const std::string waivers = waivers_path(state.config, check.policy);
+    if (!waivers.empty() && !load_waivers(waivers, policy->waiver_max_days)) {
+      throw RunEnd{run::Status::invalid_input,
+                   "the waivers do not validate; every gate test of suite " + state.config.suite +
+                       " is stopped.\n  Waivers: '" + waivers + "'"};
     }
     if (check.choice->name.empty()) {
       said += " Instructions policy validates, but: " + check.choice->error;

@@ -5,6 +5,7 @@
 #include "exit_code.hpp"
 #include "run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -124,6 +125,14 @@ int confirm_fail(RunState& state, const std::string& policy, std::string& findin
   return c.exit_code;
 }
 
+// A gate that fails only because a waiver expired: a confirmation run cannot change that.
+bool fails_only_on_expired_waivers(const GateResult& result) {
+  return std::all_of(result.decisions.begin(), result.decisions.end(), [](const Decision& d) {
+    const bool failing = d.verdict == Verdict::fail || d.verdict == Verdict::missing;
+    return !failing || (d.metric.empty() && d.waiver && d.waiver->status == WaiverStatus::expired);
+  });
+}
+
 run::Outcome stored_gate(RunState& state) {
   select_baseline(state);
   std::string results =
@@ -152,7 +161,7 @@ run::Outcome stored_gate(RunState& state) {
     exit = k_exit_run_failed;  // never a pass when something could not be measured
   }
   std::string findings = run::findings(gate.result);
-  if (exit == 1 && state.mode == run::Mode::perf) {
+  if (exit == 1 && state.mode == run::Mode::perf && !fails_only_on_expired_waivers(gate.result)) {
     exit = confirm_fail(state, policy, findings);
     // The first run's reports say what the confirmation found, in their header.
     gate.result.run = state.info;
@@ -184,13 +193,28 @@ bool write_reports(const RunState& state, const GateResult& result, const std::s
   return written;
 }
 
+std::string waivers_path(const RunConfig& config, const std::string& policy) {
+  if (!config.waivers.empty()) {
+    return config.waivers;
+  }
+  std::error_code ec;
+  const fs::path beside = fs::path(policy).parent_path() / "waivers.json";
+  return fs::is_regular_file(beside, ec) ? beside.string() : std::string();
+}
+
 GateOutcome run_gate(RunState& state, const GateCall& call) {
   GateOutcome outcome;
   const bool paired = !call.reference.empty();
   auto baseline = load_results(paired ? call.reference : call.baseline);
   auto candidate = load_results(call.results);
   auto policy = load_policy(call.policy);
-  if (!baseline || !candidate || !policy) {
+  const std::string waivers_file = waivers_path(state.config, call.policy);
+  std::optional<std::vector<Waiver>> waivers = std::vector<Waiver>{};
+  if (policy && !waivers_file.empty()) {
+    waivers = load_waivers(waivers_file, policy->waiver_max_days);
+  }
+  const std::optional<Date> today = today_date("");  // PERFGATE_TODAY, else the UTC date
+  if (!baseline || !candidate || !policy || !waivers || !today) {
     outcome.exit = k_exit_invalid_input;
     return outcome;
   }
@@ -210,6 +234,8 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
   options.report_only = call.warn_only;
   options.paired = paired;
   options.sequential_max = call.sequential;
+  options.waivers = std::move(*waivers);
+  options.today = today;
   outcome.result = evaluate(*baseline, *candidate, *policy, options);
   if (state.lane != run::Lane::instr) {
     // Real time that rose much more than cpu time, a baseline that absorbed load (contention.hpp).

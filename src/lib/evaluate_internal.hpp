@@ -38,6 +38,16 @@ void decide_repetitions(const Rule& rule, const Benchmark& base, const Benchmark
 // Appends `text` to the decision's note ("; " between parts).
 void add_note(Decision& d, const std::string& text);
 
+// ---- Waivers (waivers.cpp) -------------------------------------------------------------------
+
+// Applies `waivers` (the policy's, then the caller's) to the gate's decisions as of `today`: a
+// failing benchmark x metric within a waiver's limit becomes `waived`; beyond it, it stays `fail`
+// and says so; a waiver that expired adds a failing decision naming it; one whose decisions all
+// pass without it is ready to retire (a warning in the notes). Every matched waiver is listed in
+// result.waivers with its status.
+void apply_waivers(std::vector<Decision>& decisions, GateResult& result,
+                   const std::vector<Waiver>& waivers, const Date& today);
+
 // ---- The statistical pass (evaluate_stats.cpp) ----------------------------------------------
 
 // Relative rules whose samples support a confidence statement are collected while the gate is

@@ -125,6 +125,11 @@ GateResult Evaluator::run(const RunSet& baseline, const RunSet& candidate) {
   report_ungated(result);
   m_statistics.decide(m_decisions, result);
   accept_inconclusive();
+  if (m_options.today) {
+    std::vector<Waiver> waivers = m_policy.waivers;
+    waivers.insert(waivers.end(), m_options.waivers.begin(), m_options.waivers.end());
+    detail::apply_waivers(m_decisions, result, waivers, *m_options.today);
+  }
   std::stable_sort(m_decisions.begin(), m_decisions.end(),
                    [](const Decision& a, const Decision& b) {
                      if (a.benchmark != b.benchmark) {

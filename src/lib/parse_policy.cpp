@@ -3,6 +3,7 @@
 #include <perfgate/pattern.hpp>
 
 #include "json_support.hpp"
+#include "waiver_reader.hpp"
 
 #include <boost/json.hpp>
 
@@ -45,7 +46,8 @@ class PolicyReader : detail::ReaderBase {
   Policy read(const json::object& root) {
     Policy policy;
     policy.source = m_source;
-    detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules"},
+    detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules",
+                              "waivers", "waiver_max_days"},
                        m_source, "", m_diagnostics);
     policy.name = string_member(root, "", "name", true);
     policy.description = string_member(root, "", "description", false);
@@ -63,6 +65,7 @@ class PolicyReader : detail::ReaderBase {
     } else if (!on_new.empty() && on_new != "warn") {
       error("/on_new", "expected \"pass\", \"warn\" or \"fail\", got \"" + on_new + "\"");
     }
+    read_waivers(root, policy);
     const auto* rules = root.if_contains("rules");
     if (rules == nullptr || !rules->is_array()) {
       error("/rules", rules == nullptr ? "missing \"rules\": expected an array of rules"
@@ -94,6 +97,30 @@ class PolicyReader : detail::ReaderBase {
   }
 
  private:
+  // "waiver_max_days" (1 to 90, default 30), then the "waivers" array, read as a waiver file's.
+  void read_waivers(const json::object& root, Policy& policy) {
+    bool max_days_set = false;
+    if (const auto* value = root.if_contains("waiver_max_days")) {
+      const auto number = detail::number_of(*value);
+      if (!number || !(value->is_int64() || value->is_uint64()) || *number < 1 ||
+          *number > k_waiver_max_days_limit) {
+        error("/waiver_max_days",
+              "expected a whole number of days from 1 to " +
+                  std::to_string(k_waiver_max_days_limit) + ", got " + detail::describe(*value),
+              "waivers are short by design; the default is " +
+                  std::to_string(k_default_waiver_max_days) + " days");
+      } else {
+        policy.waiver_max_days = static_cast<int>(*number);
+        max_days_set = true;
+      }
+    }
+    if (const auto* waivers = root.if_contains("waivers")) {
+      policy.waivers = detail::read_waiver_list(
+          *waivers, m_source, "/waivers", policy.waiver_max_days,
+          max_days_set ? "the policy's waiver_max_days" : "the default", m_diagnostics);
+    }
+  }
+
   std::optional<Rule> read_rule(const json::object& object, const std::string& pointer) {
     detail::check_keys(object,
                        {"id", "description", "benchmarks", "metric", "statistic", "relative",

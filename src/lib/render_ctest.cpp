@@ -25,8 +25,8 @@
 // An empty metric or rule is left out of the name (with its '/'). Absent and non-finite values
 // are not written (CDash cannot graph them; the verdict text says why). Then the run's header as
 // text measurements where set (perfgate/commit, perfgate/lane, perfgate/baseline: the baseline
-// kind, perfgate/confirmation, perfgate/conditions joined by "; ") and "perfgate verdict", the
-// gate's summary line.
+// kind, perfgate/confirmation, perfgate/conditions joined by "; ", perfgate/waivers: each waiver
+// that matched and its status) and "perfgate verdict", the gate's summary line.
 #include <cmath>
 #include <optional>
 #include <perfgate/render.hpp>
@@ -130,6 +130,13 @@ void render_ctest(const GateResult& result, std::ostream& out, const RenderOptio
     conditions += conditions.empty() ? condition : "; " + condition;
   }
   text_measurement(text, "perfgate/conditions", conditions);
+  // The waivers that matched this gate: pattern, metric, status, owner, expiry and tracking.
+  std::string waivers;
+  for (const WaiverUse& use : result.waivers) {
+    waivers += (waivers.empty() ? "" : "; ") + describe(use.waiver) + ": " +
+               std::string(to_string(use.status));
+  }
+  text_measurement(text, "perfgate/waivers", waivers);
   text_measurement(text, "perfgate verdict", detail::format_summary(result));
   out << text;
 }

@@ -77,6 +77,24 @@ void write_samples(JsonWriter& json, const SampleSummary& samples, std::string_v
   json.end_object();
 }
 
+// A waiver and what it did (docs/waivers.md): the fields `perfgate readiness` reads.
+void write_waiver(JsonWriter& json, const WaiverUse& use) {
+  const Waiver& waiver = use.waiver;
+  json.begin_object();
+  json.string_member("benchmark", waiver.benchmark);
+  json.string_member("metric", waiver.metric);
+  json.number_member("max_change_pct", waiver.max_change_pct);
+  json.string_member("owner", waiver.owner);
+  json.string_member("reason", waiver.reason);
+  json.string_member("tracking", waiver.tracking);
+  json.string_member("created", waiver.created.text());
+  json.string_member("expires", waiver.expires.text());
+  json.string_member("status", to_string(use.status));
+  json.string_member("source", waiver.source);
+  json.string_member("pointer", waiver.pointer);
+  json.end_object();
+}
+
 void write_decision(JsonWriter& json, const Decision& decision) {
   NonFinite non_finite;
   json.begin_object();
@@ -129,6 +147,11 @@ void write_decision(JsonWriter& json, const Decision& decision) {
     json.end_object();
   } else {
     json.null();
+  }
+  // Only on a decision a waiver touched, so that reports of gates without waivers stay as they were.
+  if (decision.waiver) {
+    json.key("waiver");
+    write_waiver(json, *decision.waiver);
   }
   json.string_member("note", decision.note);
   json.key("non_finite");
@@ -204,6 +227,16 @@ JsonWriter& json, detail::StreamBuffer& buffer, const GateResult& result,
     write_note(json, note);
   }
   json.end_array();
+  // Every waiver that matched this gate, with its status; absent when none did.
+  if (!result.waivers.empty()) {
+    json.key("waivers");
+    json.begin_array();
+    for (const WaiverUse& use : result.waivers) {
+      json.element();
+      write_waiver(json, use);
+    }
+    json.end_array();
+  }
   json.end_object();
 }
 

@@ -2,11 +2,15 @@
 #
 #   cmake -DCOMMAND=<args joined by @@> -DEXPECT_EXIT=<n> [-DEXPECT_STDOUT=<regex>] [-DEXPECT_STDERR=<regex>]
 #         [-DREJECT_STDOUT=<regex>] [-DREPORT_DIR=<dir> -DEXPECT_IN_REPORTS=<regex>]
-#         [-DBEFORE=<args joined by @@, run first, must exit 0>] -P run_case.cmake
+#         [-DBEFORE=<args joined by @@, run first, must exit 0>] [-DENVIRONMENT=<VAR=value joined by @@>] -P run_case.cmake
 cmake_minimum_required(VERSION 3.25)
 
 string(REPLACE "@@" ";" COMMAND "${COMMAND}")
 string(REPLACE "@@" ";" BEFORE "${BEFORE}")
+string(REPLACE "@@" ";" ENVIRONMENT "${ENVIRONMENT}")
+if(ENVIRONMENT)
+  list(PREPEND COMMAND "${CMAKE_COMMAND}" -E env ${ENVIRONMENT})
+endif()
 
 if(BEFORE)
   execute_process(COMMAND ${BEFORE} RESULT_VARIABLE before_result

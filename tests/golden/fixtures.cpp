@@ -372,6 +372,88 @@ GateResult empty() {
   return result;
 }
 
+// A waiver as a file would hold it (docs/waivers.md).
+WaiverUse waiver_use(std::string benchmark, std::string metric, double max_change_pct,
+                     std::string owner, std::string tracking, const char* expires,
+                     std::size_t index, WaiverStatus status) {
+  Waiver waiver;
+  waiver.benchmark = std::move(benchmark);
+  waiver.metric = std::move(metric);
+  waiver.max_change_pct = max_change_pct;
+  waiver.owner = std::move(owner);
+  waiver.reason = "new allocator; fix tracked";
+  waiver.tracking = std::move(tracking);
+  waiver.created = *Date::parse("2026-12-01");
+  waiver.expires = *Date::parse(expires);
+  waiver.source = "gates/waivers.json";
+  waiver.pointer = "/waivers/" + std::to_string(index);
+  return WaiverUse{waiver, status};
+}
+
+// A gate on 2026-12-20 with a waiver in force, one exceeded, one ready to retire and one expired.
+GateResult waived() {
+  GateResult result;
+  result.policy_name = "default";
+  result.baseline_source = "baselines/x86_64-gcc12/bm_sort.json";
+  result.candidate_source = "build/perfgate-artifacts/bm_sort.json";
+  const WaiverUse in_force = waiver_use("BM_Sort/.*", "real_time", 25, "alice",
+                                        "https://tracker.example/PERF-7", "2026-12-31", 0,
+                                        WaiverStatus::in_force);
+  const WaiverUse exceeded = waiver_use("BM_Hash/64", "cpu_time", 5, "bob <bob@example.com>",
+                                        "PERF-8", "2026-12-24", 1, WaiverStatus::exceeded);
+  const WaiverUse retire = waiver_use("BM_Hash/64", "real_time", 15, "carol", "PERF-9",
+                                      "2026-12-28", 2, WaiverStatus::ready_to_retire);
+  const WaiverUse expired = waiver_use("BM_Copy/.*", "real_time", 10, "dave", "PERF-3",
+                                       "2026-12-15", 3, WaiverStatus::expired);
+  Decision copy = relative("BM_Copy/4096", "real_time", "ns", Direction::lower_is_better, 640,
+                           645, 0.10, 0.05, "+10%", Verdict::pass,
+                           describe(expired.waiver) + " expired and no longer applies");
+  copy.waiver = expired;
+  result.decisions.push_back(copy);
+  Decision expiry;
+  expiry.benchmark = "BM_Copy/.*";
+  expiry.verdict = Verdict::fail;
+  expiry.waiver = expired;
+  expiry.note = describe(expired.waiver) +
+                " expired on 2026-12-15 (today is 2026-12-20) and matches 1 decision(s) of this "
+                "gate: renew it under review (a new \"created\" and \"expires\") or remove it from "
+                "gates/waivers.json";
+  result.decisions.push_back(expiry);
+  Decision hash_cpu = relative("BM_Hash/64", "cpu_time", "ns", Direction::lower_is_better, 48.25,
+                               60.0, 0.10, 0.05, "+10%", Verdict::fail,
+                               "cpu_time median changed +24.4%, beyond the fail limit +10%; the "
+                               "change +24.4% exceeds the +5.0% that " +
+                                   describe(exceeded.waiver) +
+                                   " allows: the waiver's limit was exceeded, so it still fails");
+  hash_cpu.waiver = exceeded;
+  result.decisions.push_back(hash_cpu);
+  Decision hash_real = relative("BM_Hash/64", "real_time", "ns", Direction::lower_is_better, 48.5,
+                                48.1, 0.10, 0.05, "+10%", Verdict::pass,
+                                describe(retire.waiver) +
+                                    " is ready to retire: this passes without it");
+  hash_real.waiver = retire;
+  result.decisions.push_back(hash_real);
+  Decision sort = relative("BM_Sort/1048576", "real_time", "ns", Direction::lower_is_better,
+                           1.2483e7, 1.4e7, 0.10, 0.05, "+10%", Verdict::waived,
+                           "real_time median changed +12.2%, beyond the fail limit +10%; waived: "
+                           "the change +12.2% is within the +25.0% that " +
+                               describe(in_force.waiver) +
+                               " allows; reason: new allocator; fix tracked");
+  sort.waiver = in_force;
+  result.decisions.push_back(sort);
+  result.waivers = {in_force, exceeded, retire, expired};
+  Diagnostic note;
+  note.severity = Severity::warning;
+  note.file = "gates/waivers.json";
+  note.pointer = "/waivers/2";
+  note.message = describe(retire.waiver) +
+                 " is ready to retire: every decision it matches passes without it";
+  note.hint = "remove it under review";
+  result.notes.push_back(note);
+  count(result);
+  return result;
+}
+
 }  // namespace
 
 std::vector<Case> cases() {
@@ -381,7 +463,8 @@ std::vector<Case> cases() {
           {"inconclusive", inconclusive()},
           {"evaluated", evaluated()},
           {"contended", contended(), {"/home/runner/work/proj/build", "/home/runner/work/proj"}},
-          {"recorded", recorded()}};
+          {"recorded", recorded()},
+          {"waived", waived()}};
 }
 
 }  // namespace perfgate::golden

@@ -17,7 +17,8 @@ struct Case {
 // "mixed": every verdict kind, non-finite values, names that need escaping in every format.
 // "all_pass": a small passing gate. "empty": no decisions and no notes. "contended": a failing
 // gate with every RunInfo field (conditions included) and absolute paths, one under a path root
-// and one under none. "recorded": a baseline record's before/after comparison.
+// and one under none. "recorded": a baseline record's before/after comparison. "waived": waivers in force,
+// exceeded, ready to retire and expired (docs/waivers.md).
 std::vector<Case> cases();
 
 }  // namespace perfgate::golden
