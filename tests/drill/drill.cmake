@@ -27,7 +27,7 @@ set(scenarios "${RUN_SOURCE}/scenarios")
 # --- What each drill injects and expects -----------------------------------------------------
 # fault: what is injected; scenario: the fake benchmark's scenario of the faulty run; code: the
 # perfgate exit code; message: a regex over the ctest output naming the file or benchmark; test:
-# the CTest test that carries the verdict (a list: the first that ran); files: the artifacts it
+# the CTest test that carries the verdict (a list: the first that failed, else the last that ran); files: the artifacts it
 # must leave in its folder.
 set(test "perf.outcomes.BM_Alpha")
 set(scenario "same")
