@@ -9,7 +9,6 @@
 #   canary-aa:         no switch                           -> exit 0, change 0
 include("${DRILL_SOURCE}/drill_support.cmake")
 
-set(src "${DRILL_SOURCE}")
 set(build "${WORK}/build")
 set(artifacts_root "${build}/perfgate-artifacts/canary")
 set(store "${build}/perfgate-history.sqlite")
