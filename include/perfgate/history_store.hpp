@@ -17,6 +17,8 @@
 namespace perfgate {
 
 inline constexpr int k_history_store_version = 1;
+// How long a writer waits for another one to finish (a parallel gate test's append takes milliseconds).
+inline constexpr int k_history_busy_timeout_ms = 60000;
 
 struct HistoryQuery {
   std::optional<std::string> suite;
@@ -31,7 +33,9 @@ class HistoryStore {
  public:
   // Opens (creating when `create`) the database at `path`; a database of another schema version,
   // a file that is not a perfgate store, or one that cannot be opened is a diagnostic naming it.
-  static Result<HistoryStore> open(const std::string& path, bool create);
+  // A store locked by another process for longer than `busy_timeout_ms` is such a diagnostic too.
+  static Result<HistoryStore> open(const std::string& path, bool create,
+                                   int busy_timeout_ms = k_history_busy_timeout_ms);
 
   HistoryStore(HistoryStore&&) noexcept;
   HistoryStore& operator=(HistoryStore&&) noexcept;

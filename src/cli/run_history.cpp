@@ -8,6 +8,7 @@
 #include <perfgate/history_store.hpp>
 #include <perfgate/io.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -21,6 +22,14 @@ namespace {
 
 bool gate_mode(run::Mode mode) {
   return mode == run::Mode::perf || mode == run::Mode::instr || mode == run::Mode::smoke;
+}
+
+// How long to wait for a store another process holds: never past the hard timeout, so that a
+// locked store ends in perfgate's own verdict (exit 3 naming the store), not in CTest's kill.
+// `most_ms` caps it: the recent band in the reports is worth a short wait only.
+int busy_timeout_ms(const RunState& state, int most_ms) {
+  const double left_ms = state.seconds_left() * 1000.0;
+  return static_cast<int>(std::clamp(left_ms, 200.0, static_cast<double>(most_ms)));
 }
 
 HistoryRunContext history_context(const RunState& state) {
@@ -51,7 +60,7 @@ void attach_history(RunState& state, GateResult& result) {
   if (path.empty() || !gate_mode(state.mode) || !fs::exists(path, ec)) {
     return;
   }
-  auto store = HistoryStore::open(path, false);
+  auto store = HistoryStore::open(path, false, busy_timeout_ms(state, 2000));
   if (!store) {
     return;  // said when the run is stored (store_history), where it counts
   }
@@ -96,7 +105,7 @@ run::Outcome store_history(RunState& state, run::Outcome outcome) {
     (void)write_file_atomic(state.path("history.json"), json.str());
   }
   std::string problem;
-  auto store = HistoryStore::open(path, true);
+  auto store = HistoryStore::open(path, true, busy_timeout_ms(state, k_history_busy_timeout_ms));
   if (!store) {
     problem = format_diagnostics(store.error());
   } else if (auto added = store->append(entries); !added) {

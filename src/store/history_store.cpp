@@ -23,7 +23,6 @@ namespace perfgate {
 namespace {
 
 constexpr std::string_view k_store_schema = "perfgate.history-store/1";
-constexpr int k_busy_timeout_ms = 60000;  // a parallel gate test's append takes milliseconds
 
 constexpr const char* k_create = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,7 +101,7 @@ HistoryStore::~HistoryStore() = default;
 
 const std::string& HistoryStore::path() const { return m_impl->path; }
 
-Result<HistoryStore> HistoryStore::open(const std::string& path, bool create) {
+Result<HistoryStore> HistoryStore::open(const std::string& path, bool create, int busy_timeout_ms) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   Diagnostics diagnostics;
@@ -117,7 +116,7 @@ Result<HistoryStore> HistoryStore::open(const std::string& path, bool create) {
                        : "no store at this path: a gate test creates it on its first run, or "
                          "`perfgate history import` from an export");
   }
-  sqlite3_busy_timeout(impl->db, k_busy_timeout_ms);
+  sqlite3_busy_timeout(impl->db, busy_timeout_ms);
   // WAL: readers never block the one writer, and a writer killed mid-transaction leaves the
   // last committed state. It needs a local file system (docs/history.md).
   if (!impl->exec("PRAGMA journal_mode=WAL") || !impl->exec("PRAGMA synchronous=NORMAL")) {

@@ -58,7 +58,8 @@ struct Scenario {
   std::vector<std::string> nan_names;    // `nan [name]`: "" = every benchmark
   std::vector<std::string> error_names;  // `error <name>`: reported as errored
   std::vector<std::pair<std::string, std::string>> context;  // `context <key> <json>`
-  bool empty = false;
+  bool empty_on_list = false;  // `empty [list|run|always]`: lists or runs nothing
+  bool empty_on_run = false;
   bool truncate = false;
   bool duplicate = false;
   double drift = 0;  // 0 = none
@@ -176,8 +177,13 @@ void read_directive(const std::string& line, Scenario& scenario, const std::stri
   } else if (word == "context" && words.size() > 2) {
     const std::string value = rest().substr(words[1].size());
     scenario.context.emplace_back(words[1], value.substr(value.find_first_not_of(" \t")));
-  } else if (word == "empty") {
-    scenario.empty = true;
+  } else if (word == "empty" && words.size() <= 2) {
+    const std::string when = words.size() == 2 ? words[1] : "always";
+    if (when != "list" && when != "run" && when != "always") {
+      fail(where + ": expected list, run or always after `empty`, got '" + when + "'");
+    }
+    scenario.empty_on_list = scenario.empty_on_list || when != "run";
+    scenario.empty_on_run = scenario.empty_on_run || when != "list";
   } else if (word == "truncate") {
     scenario.truncate = true;
   } else if (word == "duplicate") {
@@ -404,8 +410,8 @@ long next_invocation(const Scenario& scenario, const Flags& flags) {
 // does not compile (1.7.1 then says so and runs nothing, exit 0).
 std::optional<std::vector<FakeBenchmark>> selected_benchmarks(const Scenario& scenario,
                                                               const Flags& flags) {
-  std::vector<FakeBenchmark> all = scenario.empty ? std::vector<FakeBenchmark>{}
-                                                  : scenario.benchmarks;
+  const bool empty = flags.list_tests ? scenario.empty_on_list : scenario.empty_on_run;
+  std::vector<FakeBenchmark> all = empty ? std::vector<FakeBenchmark>{} : scenario.benchmarks;
   if (scenario.duplicate && !all.empty()) {
     all.insert(all.begin() + 1, all.front());
   }
