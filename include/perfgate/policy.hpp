@@ -77,6 +77,9 @@ struct Policy {
   OnMissing on_missing = OnMissing::fail;
   OnNew on_new = OnNew::warn;
   std::vector<Rule> rules;
+  // "accept_bootstrap_verdicts": a gate test against a provisional (bootstrapped) baseline keeps
+  // its verdict instead of being inconclusive (docs/baselines.md). Default false.
+  bool accept_bootstrap_verdicts = false;
 };
 
 // The policy `perfgate compare` uses when none is given: median real and CPU time +10% fails,

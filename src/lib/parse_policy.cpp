@@ -45,8 +45,17 @@ class PolicyReader : detail::ReaderBase {
   Policy read(const json::object& root) {
     Policy policy;
     policy.source = m_source;
-    detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules"},
+    detail::check_keys(root,
+                       {"schema", "name", "description", "on_missing", "on_new", "rules",
+                        "accept_bootstrap_verdicts"},
                        m_source, "", m_diagnostics);
+    if (const auto* accept = root.if_contains("accept_bootstrap_verdicts")) {
+      if (accept->is_bool()) {
+        policy.accept_bootstrap_verdicts = accept->get_bool();
+      } else {
+        error("/accept_bootstrap_verdicts", "expected true or false, got " + detail::describe(*accept));
+      }
+    }
     policy.name = string_member(root, "", "name", true);
     policy.description = string_member(root, "", "description", false);
     const std::string on_missing = string_member(root, "", "on_missing", false);

@@ -92,6 +92,40 @@ check(hang 3 timeout "killed by the hard timeout")
 check(garbage 3 run-failed "cannot read")
 check(truncate 3 run-failed "cannot read")
 check(nan 3 run-failed "BM_Alpha")
+
+# No quiet substitutes for a baseline (docs/baselines.md). expect_ctest(<name> <pass|fail>
+# <regex> <ctest args>...)
+function(expect_ctest name outcome regex)
+  set(ENV{FAKE_BENCHMARK_SCENARIO} "${SOURCE}/scenarios/same.txt")
+  execute_process(COMMAND "${CTEST}" --test-dir "${build}" --no-tests=error -V ${ARGN}
+    OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+  if((outcome STREQUAL "pass" AND NOT result EQUAL 0) OR
+     (outcome STREQUAL "fail" AND result EQUAL 0) OR NOT out MATCHES "${regex}")
+    message("outcome ${name}: FAILED: expected ${outcome} and '${regex}'\n${out}")
+    set(failures "${failures} ${name}" PARENT_SCOPE)
+  else()
+    message("outcome ${name}: ${outcome} as expected")
+  endif()
+endfunction()
+# A gate against a provisional baseline bootstrapped from this very build says so, and is
+# inconclusive unless bootstrap verdicts are accepted.
+expect_ctest(provisional fail
+  "PROVISIONAL baseline.*accept_bootstrap_verdicts.*perfgate exit 4: inconclusive"
+  -R "^perfgate\\.provisional\\.(validate|bootstrap\\.perf)$|^perf\\.provisional\\.BM_Alpha$")
+expect_ctest(provisional.accepted pass "PROVISIONAL baseline.*its verdict is accepted"
+  -R "^perfgate\\.accepted\\.(validate|bootstrap\\.perf)$|^perf\\.accepted\\.BM_Alpha$")
+# The committed baseline that existed at configure time disappears: a blocker naming the file,
+# never a bootstrap. Configure again: the baseline was recorded after the first configure.
+execute_process(COMMAND "${CMAKE_COMMAND}" "${build}" OUTPUT_QUIET ERROR_VARIABLE out RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "configuring the consumer again failed:\n${out}")
+endif()
+set(committed "${build}/baselines/outcomes-runner/outcomes.json")
+file(RENAME "${committed}" "${committed}.away")
+expect_ctest(committed.vanished fail
+  "outcomes-runner/outcomes\\.json' existed when the build was configured.*git checkout --"
+  -R "^perfgate\\.outcomes\\.validate$|^perf\\.outcomes\\.BM_Alpha$")
+file(RENAME "${committed}.away" "${committed}")
 if(failures)
   message(FATAL_ERROR "outcomes not as expected:${failures}")
 endif()
