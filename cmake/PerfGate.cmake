@@ -81,13 +81,17 @@ instead of letting it pass:
   parse of every committed baseline of the runner and toolchain classes.
 
 ``perfgate.<suite>.bootstrap.perf`` / ``.instr`` / ``.smoke``
-  When the lane's committed baseline does not exist and ``BOOTSTRAP`` is
-  ``AUTO``, record a *provisional* baseline into the build tree from a
-  separate clean run (the variables named in ``BASELINE_UNSET_ENV`` removed
-  from its environment), so a machine that has never recorded a baseline still
-  gets a real verdict. Reports call such a baseline provisional. With
+  When the lane's committed baseline does not exist (and did not exist at
+  configure time) and ``BOOTSTRAP`` is ``AUTO`` or ``ACCEPT``, record a
+  *provisional* baseline into the build tree from a separate clean run (the
+  variables named in ``BASELINE_UNSET_ENV`` removed from its environment).
+  Every report and the CTest output of a gate against it say *provisional*;
+  its verdict is inconclusive (exit 4) unless bootstrap verdicts are accepted
+  (``BOOTSTRAP ACCEPT`` or the policy's ``accept_bootstrap_verdicts``). With
   ``BOOTSTRAP OFF`` (or ``PERFGATE_BOOTSTRAP=off`` in the environment of
-  ``ctest``) a missing baseline fails with the command that records one.
+  ``ctest``) a missing baseline fails with the command that records one. A
+  committed baseline that disappeared since configure time fails this
+  fixture (exit 2, naming the file), never bootstrapped.
   ``bootstrap.perf`` passes at once when the paired lane is on (``REFERENCE``
   or ``PERFGATE_REFERENCE``): it uses no stored baseline.
 
@@ -104,9 +108,10 @@ toolchain finds the committed baseline whatever its CPU. See
 
 The targets ``perfgate_record_baseline_<suite>`` (wall time, runner class) and
 ``perfgate_record_instructions_baseline_<suite>`` (instructions, toolchain
-class) record the committed baselines: they need a written reason in the
-environment variable ``PERFGATE_REASON``, write atomically, keep the previous
-baseline's provenance and leave a before/after comparison in
+class) record the committed baselines through ``perfgate baseline update``:
+they need a written reason in the environment variable ``PERFGATE_REASON``,
+lock the file, write atomically with a digest, keep the previous baseline's
+provenance and leave a before/after comparison in
 ``<ARTIFACTS_DIR>/<suite>/record/`` (``record-instructions/``);
 ``perfgate_record_baselines`` records them all::
 
@@ -151,7 +156,7 @@ says so already at configure time.
                             [EXTRA_ARGS <arg>...]
                             [WORKING_DIRECTORY <dir>]
                             [ARTIFACTS_DIR <dir>] [HISTORY <file>|OFF]
-                            [BOOTSTRAP <AUTO|OFF>]
+                            [BOOTSTRAP <AUTO|ACCEPT|OFF>]
                             [CONFIRM <ON|OFF>]
                             [RECORD_RUNS <n>]
                             [DISCOVERY_MODE <POST_BUILD|PRE_TEST>]
@@ -345,11 +350,18 @@ says so already at configure time.
     disturbed run cannot shape a committed baseline. Default:
     ``PERFGATE_DEFAULT_RECORD_RUNS`` or 3.
 
-  ``BOOTSTRAP <AUTO|OFF>``
-    What a runner class without a committed baseline gets: ``AUTO`` records
-    a provisional one in the build tree, ``OFF`` fails. The environment
-    variable ``PERFGATE_BOOTSTRAP=off`` at test time forces ``OFF``.
-    Default: ``PERFGATE_DEFAULT_BOOTSTRAP`` or ``AUTO``.
+  ``BOOTSTRAP <AUTO|ACCEPT|OFF>``
+    What a runner or toolchain class without a committed baseline gets:
+    ``AUTO`` records a provisional one in the build tree, and the gate tests
+    against it are *inconclusive* (exit 4: a baseline recorded from the build
+    under test checks nothing) unless the policy says
+    ``"accept_bootstrap_verdicts": true``; ``ACCEPT`` records one and accepts
+    its verdicts (every report still says *provisional*); ``OFF`` fails with
+    the command that records one. A committed baseline that existed at
+    configure time and is gone at test time is never bootstrapped: exit 2,
+    naming the file. The environment variable ``PERFGATE_BOOTSTRAP=off`` at
+    test time forces ``OFF``. Default: ``PERFGATE_DEFAULT_BOOTSTRAP`` or
+    ``AUTO``.
 
   ``DISCOVERY_MODE <POST_BUILD|PRE_TEST>``
     When the benchmarks are listed, as for :command:`gtest_discover_tests`.
@@ -678,8 +690,8 @@ macro(_perfgate_check_settings)
     message(FATAL_ERROR "${where}: CONFIRM must be ON or OFF.\n  Value: '${arg_CONFIRM}'")
   endif()
   string(TOUPPER "${arg_BOOTSTRAP}" arg_BOOTSTRAP)
-  if(NOT arg_BOOTSTRAP MATCHES "^(AUTO|OFF)$")
-    message(FATAL_ERROR "${where}: BOOTSTRAP must be AUTO or OFF.\n  Value: '${arg_BOOTSTRAP}'")
+  if(NOT arg_BOOTSTRAP MATCHES "^(AUTO|ACCEPT|OFF)$")
+    message(FATAL_ERROR "${where}: BOOTSTRAP must be AUTO, ACCEPT or OFF.\n  Value: '${arg_BOOTSTRAP}'")
   endif()
   if(NOT arg_DISCOVERY_MODE MATCHES "^(POST_BUILD|PRE_TEST)$")
     message(FATAL_ERROR "${where}: DISCOVERY_MODE must be POST_BUILD or PRE_TEST.\n"
@@ -918,6 +930,26 @@ macro(_perfgate_write_run_config)
       ${extra})
     list(APPEND tests_json "\"${mode}\": ${properties}")
   endforeach()
+  # The committed baselines that exist now, with the digest each carries: one that disappears
+  # before the tests run is a blocker at test time, never replaced by a bootstrap.
+  file(GLOB committed_baselines LIST_DIRECTORIES false "${arg_BASELINES}/*/${arg_SUITE}.json")
+  set(committed_json "")
+  foreach(committed IN LISTS committed_baselines)
+    file(READ "${committed}" committed_text)
+    string(JSON committed_digest ERROR_VARIABLE committed_error GET "${committed_text}" digest)
+    if(committed_error)
+      set(committed_digest "")
+    endif()
+    _perfgate_json_members(committed_members "path|${committed}" "digest|${committed_digest}")
+    list(JOIN committed_members ", " committed_members)
+    list(APPEND committed_json "{${committed_members}}")
+  endforeach()
+  list(JOIN committed_json ",\n    " committed_json)
+  if(committed_json STREQUAL "")
+    string(APPEND json ",\n  \"committed_baselines\": []")
+  else()
+    string(APPEND json ",\n  \"committed_baselines\": [\n    ${committed_json}\n  ]")
+  endif()
   list(JOIN tests_json ",\n    " tests_json)
   string(APPEND json ",\n  \"tests\": {\n    ${tests_json}\n  }\n}\n")
   file(GENERATE OUTPUT "${run_config}" CONTENT "${json}")

@@ -1,9 +1,10 @@
 // Baselines: the versioned record of what a suite's numbers are allowed to be.
-// The file format ("perfgate.baseline/1") is described in docs/formats.md.
+// The file format ("perfgate.baseline/2") is described in docs/formats.md and docs/baselines.md.
 #pragma once
 
 #include <perfgate/model.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,10 @@ struct Provenance {
   std::string reason;        // the written justification
   std::string source;        // results file(s) it was made from
   std::string tool_version;  // perfgate version that wrote it
-  std::string command;       // how it was made, e.g. "perfgate baseline record ..."
+  std::string command;       // how it was made, e.g. "perfgate baseline update ..."
+  // In a history entry: the digest of the file this recording was (empty when it had none, a
+  // perfgate.baseline/1 file). The current recording's digest is Baseline::digest.
+  std::string digest;
 };
 
 struct Baseline {
@@ -26,14 +30,23 @@ struct Baseline {
   Provenance provenance;
   std::vector<Provenance> history;  // provenance of the baselines this one replaced, newest first
   RunSet runs;               // the samples, aggregates and run context
+  // What the file carries: "sha256:<hex>" of the canonical text of everything else in it
+  // (baseline_digest). Set by the reader; the writer computes its own.
+  std::string digest;
 };
 
 }  // namespace perfgate
 
 namespace perfgate {
 
-// The baseline file's text ("perfgate.baseline/1"), deterministic: same input, same bytes.
+// The baseline file's text ("perfgate.baseline/2"), deterministic: same input, same bytes. It
+// carries its own "digest" (baseline_digest of the rest), which every read checks.
 std::string write_baseline(const Baseline& baseline);
+
+// The digest a baseline file's text must carry: "sha256:<hex>" of the canonical text of the
+// document without its "digest" member (detail::canonical_json: no white space, numbers exactly as
+// written). nullopt when the text is not JSON.
+std::optional<std::string> baseline_digest(std::string_view text);
 
 }  // namespace perfgate
 

@@ -111,6 +111,8 @@ struct RunInfo {
   std::vector<std::string> conditions;
   // A baseline record's before/after comparison: an accepted change, not a gate.
   bool record = false;
+  std::string reason;  // the update's written reason (a record only)
+  std::string digest;  // the digest of the baseline it wrote (a record only)
 };
 
 struct GateResult {

@@ -20,8 +20,10 @@ inline constexpr std::uint64_t k_max_text_file_size = std::uint64_t{1} << 30;
 Result<std::string> read_text_file(const std::string& path,
                                    std::uint64_t max_size = k_max_text_file_size);
 
-// Writes through a temporary file in the same folder and renames it over `path`, so a reader
-// (or a killed writer) never sees a half-written file. Creates missing parent folders.
+// Writes through a temporary file in the same folder ("<name>.tmp-perfgate-<pid>-<random>") and
+// renames it over `path`, so a reader (or a killed writer) never sees a half-written file; a
+// killed writer can leave the temporary (perfgate baseline update removes those of dead writers).
+// Creates missing parent folders.
 Result<bool> write_file_atomic(const std::string& path, std::string_view contents);
 
 }  // namespace perfgate

@@ -15,8 +15,15 @@ namespace perfgate {
 // Google Benchmark JSON of every released layout (1.4 to 1.9).
 Result<RunSet> parse_gbench(std::string_view text, const std::string& source);
 
-// "perfgate.baseline/1".
-Result<Baseline> parse_baseline(std::string_view text, const std::string& source);
+// How strictly a baseline is read. Every gate, check and update reads `verified`: the file must be
+// "perfgate.baseline/2" and carry the digest of its content (a mismatch is an error naming the
+// file: changed by hand or damaged). `adopt_legacy` also accepts a "perfgate.baseline/1" file,
+// which has no digest, for `perfgate baseline update --adopt` only (docs/baselines.md).
+enum class BaselineRead { verified, adopt_legacy };
+
+// "perfgate.baseline/2" (and /1 when adopting).
+Result<Baseline> parse_baseline(std::string_view text, const std::string& source,
+                                BaselineRead mode = BaselineRead::verified);
 
 // "perfgate.policy/1".
 Result<Policy> parse_policy(std::string_view text, const std::string& source);

@@ -82,6 +82,9 @@ struct Policy {
   // run from its "created" to its "expires" date ("waiver_max_days", at most 90).
   std::vector<Waiver> waivers;
   int waiver_max_days = k_default_waiver_max_days;
+  // "accept_bootstrap_verdicts": a gate test against a provisional (bootstrapped) baseline keeps
+  // its verdict instead of being inconclusive (docs/baselines.md). Default false.
+  bool accept_bootstrap_verdicts = false;
 };
 
 // The policy `perfgate compare` uses when none is given: median real and CPU time +10% fails,

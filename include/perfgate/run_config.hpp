@@ -72,13 +72,25 @@ struct RunConfig {
   std::size_t instructions_repeat = 2;
   std::size_t instructions_jobs = 2;
   std::string reference;   // REFERENCE: a build folder or executable; "" = stored lane
-  bool bootstrap = true;   // BOOTSTRAP AUTO (true) or OFF
+  bool bootstrap = true;   // BOOTSTRAP AUTO or ACCEPT (true), or OFF
+  // BOOTSTRAP ACCEPT: a gate against a provisional (bootstrapped) baseline keeps its verdict;
+  // otherwise it is inconclusive (exit 4), unless the policy says accept_bootstrap_verdicts.
+  bool accept_bootstrap = false;
   bool confirm = true;     // CONFIRM
 
   std::vector<std::string> environment;         // ENVIRONMENT, "VAR=value"
   std::vector<std::string> baseline_unset_env;  // BASELINE_UNSET_ENV
   std::vector<std::string> forward_env;         // FORWARD_ENV
   std::vector<std::string> extra_args;          // EXTRA_ARGS of every benchmark run
+
+  // The committed baselines of the suite that existed at configure time (BASELINES/*/<suite>.json)
+  // and the digest each carried ("" when it had none): one that disappears since is a blocker,
+  // never replaced by a bootstrap (docs/baselines.md).
+  struct CommittedBaseline {
+    std::string path;
+    std::string digest;
+  };
+  std::vector<CommittedBaseline> committed_baselines;
 
   BuildFacts build;
   // Per test kind: "perf", "instr", "smoke" (the per-family tests discovery registers).

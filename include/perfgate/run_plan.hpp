@@ -93,7 +93,11 @@ ClassChoice runner_class(const RunConfig& config, const std::string& environment
 ClassChoice toolchain_class(const BuildFacts& build, const std::string& benchmark_version,
                             const std::string& valgrind_version);
 
-enum class BaselineKind { committed, provisional, missing, reference };
+// committed: the reviewed file under BASELINES; provisional: bootstrapped in the build tree from
+// this build (checks nothing by itself); missing: none and BOOTSTRAP OFF; vanished: the committed
+// file existed at configure time and is gone (a blocker, never bootstrapped); reference: the
+// paired lane's reference build.
+enum class BaselineKind { committed, provisional, missing, vanished, reference };
 std::string_view to_string(BaselineKind kind);
 
 struct BaselineChoice {
@@ -101,14 +105,30 @@ struct BaselineChoice {
   std::string path;  // what the gate compares with (committed or provisional)
   std::string committed;
   std::string provisional;
+  std::string configured_digest;  // vanished: the digest the file had at configure time
 };
 
 std::string committed_baseline(const RunConfig& config, const std::string& class_name);
 std::string provisional_baseline(const RunConfig& config, Lane lane, const std::string& class_name);
 // BOOTSTRAP AUTO unless the config or $PERFGATE_BOOTSTRAP (off, 0, false, no) turns it off.
 bool bootstrap_enabled(const RunConfig& config, const std::string& environment_bootstrap);
+// A committed baseline that existed at configure time (RunConfig::committed_baselines) and is
+// gone now is `vanished`, whatever BOOTSTRAP says.
 BaselineChoice choose_baseline(const RunConfig& config, Lane lane, const std::string& class_name,
                                bool committed_exists, bool bootstrap);
+// The blocker of a vanished committed baseline (exit 2): names the file, says how to restore or
+// re-record it.
+std::string vanished_message(const BaselineChoice& choice, const std::string& record_command);
+
+// Whether the verdict of a gate against a provisional baseline stands: BOOTSTRAP ACCEPT or the
+// policy's "accept_bootstrap_verdicts": true. Otherwise the gate is inconclusive.
+bool bootstrap_accepted(const RunConfig& config, bool policy_accepts);
+// The exit code of a gate against a provisional baseline: a pass or a fail is inconclusive (4)
+// unless bootstrap verdicts are accepted (a baseline recorded from the build under test checks
+// nothing); an invalid input or a failed run keeps its code.
+int provisional_exit(int gate_exit, bool accepted);
+// The condition every report of such a gate shows, and the note of its CTest output.
+std::string provisional_condition(bool accepted);
 
 // The command that records the lane's committed baseline (for hints).
 std::string record_command(const RunConfig& config, Lane lane, const std::string& runner);

@@ -1,7 +1,7 @@
 // perfgate measure instructions: instructions per iteration of every benchmark of a Google
 // Benchmark executable, under valgrind's callgrind (the deterministic lane; docs/lanes.md).
-// The output is a perfgate.baseline/1 file holding only the `instructions` metric, which
-// `perfgate gate --results`, `perfgate compare` and `perfgate baseline record --results` read
+// The output is a perfgate.baseline/2 file holding only the `instructions` metric, which
+// `perfgate gate --results`, `perfgate compare` and `perfgate baseline update --results` read
 // like any results file.
 // The command is a thin wrapper around measure_instructions() (measure.hpp), which `perfgate run`
 // calls in-process.
@@ -462,8 +462,8 @@ Command setup_measure(CLI::App& parent) {
       ->required()
       ->check(CLI::ExistingFile);
   instructions->add_option("--out", request->out,
-                           "Results file to write (perfgate.baseline/1 with the instructions "
-                           "metric; read by gate --results, compare, baseline record)")
+                           "Results file to write (perfgate.baseline/2 with the instructions "
+                           "metric; read by gate --results, compare, baseline update)")
       ->required();
   instructions->add_option("--filter", request->filter,
                            "Only benchmarks matching this --benchmark_filter regex (default: all)");

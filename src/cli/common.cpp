@@ -55,8 +55,10 @@ std::optional<Policy> load_policy(const std::string& path) {
   return load<Policy>(path, parse_policy);
 }
 
-std::optional<Baseline> load_baseline(const std::string& path) {
-  return load<Baseline>(path, parse_baseline);
+std::optional<Baseline> load_baseline(const std::string& path, BaselineRead mode) {
+  return load<Baseline>(path, [mode](std::string_view text, const std::string& source) {
+    return parse_baseline(text, source, mode);
+  });
 }
 
 std::optional<std::map<std::string, std::string>> load_context(const std::string& path) {
@@ -244,7 +246,7 @@ bool fingerprint_matches(const RunSet& baseline, const RunSet& candidate,
   for (const auto& line : mismatches) {
     std::cerr << "  " << line << '\n';
   }
-  std::cerr << "  hint: record a baseline for this runner with 'perfgate baseline record "
+  std::cerr << "  hint: record a baseline for this runner with 'perfgate baseline update "
                "--results <results.json> --context <run.json> --suite <suite> --out "
                "<baselines/runner/suite.json> --reason \"...\"', or through the CMake target "
                "perfgate_record_baseline_<suite> (docs/baselines.md)\n";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <perfgate/baseline.hpp>
+#include <perfgate/parse.hpp>
 #include <perfgate/evaluate.hpp>
 #include <perfgate/model.hpp>
 #include <perfgate/policy.hpp>
@@ -20,7 +21,8 @@ namespace perfgate::cli {
 // Each returns nullopt after printing every diagnostic to stderr.
 std::optional<RunSet> load_results(const std::vector<std::string>& paths);
 std::optional<Policy> load_policy(const std::string& path);
-std::optional<Baseline> load_baseline(const std::string& path);
+std::optional<Baseline> load_baseline(const std::string& path,
+                                      BaselineRead mode = BaselineRead::verified);
 std::optional<std::map<std::string, std::string>> load_context(const std::string& path);
 // The waivers of a waiver file ("perfgate.waivers/1"), each allowed to run at most `max_days`
 // (the policy's waiver_max_days).

@@ -15,7 +15,7 @@ namespace perfgate::cli {
 
 struct MeasureRequest {
   std::string executable;  // the Google Benchmark program (required)
-  std::string out;         // the results file to write, perfgate.baseline/1 (required)
+  std::string out;         // the results file to write, perfgate.baseline/2 (required)
   std::string filter;      // a --benchmark_filter regex; empty: every benchmark
   std::string suite;       // the suite's name; empty: the executable's file name
   std::string context;     // a perfgate.context/1 file merged into the results' context; or empty

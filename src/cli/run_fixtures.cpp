@@ -209,6 +209,14 @@ run::Outcome run_validate(RunState& state) {
     }
     const std::string committed = run::committed_baseline(state.config, check.choice->name);
     std::error_code ec;
+    const run::BaselineChoice choice = run::choose_baseline(
+        state.config, check.lane, check.choice->name, fs::exists(committed, ec), false);
+    if (choice.kind == run::BaselineKind::vanished) {
+      throw RunEnd{run::Status::invalid_input,
+                   run::vanished_message(choice, run::record_command(state.config, check.lane,
+                                                                     state.runner.name)) +
+                       "\n  Every gate test of suite " + state.config.suite + " is stopped."};
+    }
     if (!fs::exists(committed, ec)) {
       said += " Policy '" + check.policy + "' validates; no committed baseline for " + check.word +
               " " + check.choice->name + ".";
@@ -250,6 +258,11 @@ run::Outcome run_bootstrap(RunState& state) {
   if (state.baseline.kind == run::BaselineKind::missing) {
     return {run::Status::passed, "no committed baseline and BOOTSTRAP is OFF: the gate tests say so."};
   }
+  if (state.baseline.kind == run::BaselineKind::vanished) {
+    throw RunEnd{run::Status::invalid_input,
+                 run::vanished_message(state.baseline,
+                                       run::record_command(state.config, state.lane, state.runner.name))};
+  }
   const std::vector<std::string> results = measure_for_baseline(state, 1);
   if (!state.loads.empty() && state.loads.back().contended) {
     std::cout << "perfgate: warning: the provisional baseline was measured under contention ("
@@ -257,7 +270,7 @@ run::Outcome run_bootstrap(RunState& state) {
   }
   fs::create_directories(fs::path(state.baseline.path).parent_path(), ec);
   fs::remove(state.baseline.path, ec);
-  std::vector<std::string> arguments{"baseline", "record", "--suite", state.config.suite, "--out",
+  std::vector<std::string> arguments{"baseline", "update", "--suite", state.config.suite, "--out",
                                      state.baseline.path, "--runner", name, "--context",
                                      state.path("context.json"), "--recorded-by",
                                      "perfgate bootstrap (" + host_name() + ")", "--reason",
@@ -272,9 +285,14 @@ run::Outcome run_bootstrap(RunState& state) {
   if (!outcome.succeeded() || !fs::exists(state.baseline.path, ec)) {
     throw RunEnd{run::Status::run_failed, "recording the provisional baseline failed (" + outcome.describe() + ")."};
   }
+  const bool accepted = state.config.accept_bootstrap;
   return {run::Status::passed, "PROVISIONAL " + std::string(run::lane_title(state.lane, false)) +
                                    " baseline for " + class_text(state) + " recorded from a clean run: " +
-                                   state.baseline.path};
+                                   state.baseline.path +
+                                   (accepted ? std::string(" (BOOTSTRAP ACCEPT: its verdicts stand)")
+                                             : std::string(" (the gate tests against it are "
+                                                           "inconclusive unless bootstrap verdicts "
+                                                           "are accepted)"))};
 }
 
 run::Outcome run_record(RunState& state) {
@@ -312,7 +330,7 @@ run::Outcome run_record(RunState& state) {
     environment[name] = RunState::env(name);
   }
   std::vector<std::string> arguments{
-      "baseline", "record", "--suite", state.config.suite, "--out", out, "--runner",
+      "baseline", "update", "--suite", state.config.suite, "--out", out, "--runner",
       lane_class(state), "--context", state.path("context.json"), "--reason", reason,
       "--recorded-by", run::recorded_by(environment, host_name()), "--policy",
       state.lane == run::Lane::instr ? state.config.instructions_policy : state.config.policy,
@@ -330,7 +348,9 @@ run::Outcome run_record(RunState& state) {
   const ProcessOutcome outcome = run_perfgate(state, arguments, "record", "record.log");
   print_file(state.path("record.log"));
   if (!outcome.succeeded()) {
-    throw RunEnd{run::Status::run_failed, "perfgate baseline record failed (" + outcome.describe() + ")."};
+    throw RunEnd{outcome.exit_code == k_exit_invalid_input ? run::Status::invalid_input
+                                                           : run::Status::run_failed,
+                 "perfgate baseline update failed (" + outcome.describe() + "); see record.log."};
   }
   return {run::Status::passed,
           "recorded " + out + " for " + class_text(state) + " from " +

@@ -42,6 +42,11 @@ void select_baseline(RunState& state) {
   state.info.baseline_kind = std::string(run::to_string(state.baseline.kind));
   state.record.baseline = state.baseline.path;
   state.record.baseline_kind = state.info.baseline_kind;
+  if (state.baseline.kind == run::BaselineKind::vanished) {
+    throw RunEnd{run::Status::invalid_input,
+                 run::vanished_message(state.baseline,
+                                       run::record_command(state.config, state.lane, state.runner.name))};
+  }
   if (state.baseline.kind == run::BaselineKind::missing) {
     throw RunEnd{run::Status::invalid_input,
                  "no baseline for " + std::string(instr ? "toolchain class '" : "runner class '") +
@@ -141,13 +146,13 @@ run::Outcome stored_gate(RunState& state) {
   const std::string policy =
       state.lane == run::Lane::instr ? state.config.instructions_policy : state.config.policy;
   print_measurement("baseline", state.info.baseline_kind);
-  if (state.baseline.kind == run::BaselineKind::provisional) {
-    state.info.conditions.push_back(
-        "Provisional baseline: this class has no committed baseline; the verdict compares with a "
-        "baseline bootstrapped in the build tree from a clean run (docs/baselines.md).");
-    std::cout << "perfgate: NOTE: comparing against a PROVISIONAL baseline bootstrapped in this "
-                 "build tree; see docs/baselines.md."
-              << std::endl;
+  const bool provisional = state.baseline.kind == run::BaselineKind::provisional;
+  bool accepted = false;
+  if (provisional) {
+    const auto loaded = load_policy(policy);  // an unreadable policy is reported by the gate
+    accepted = run::bootstrap_accepted(state.config, loaded && loaded->accept_bootstrap_verdicts);
+    state.info.conditions.push_back(run::provisional_condition(accepted));
+    std::cout << "perfgate: NOTE: " << run::provisional_condition(accepted) << std::endl;
   }
   GateCall call;
   call.baseline = {state.baseline.path};
@@ -161,6 +166,18 @@ run::Outcome stored_gate(RunState& state) {
     exit = k_exit_run_failed;  // never a pass when something could not be measured
   }
   std::string findings = run::findings(gate.result);
+  if (provisional && state.mode != run::Mode::smoke) {
+    const int verdict = exit;
+    exit = run::provisional_exit(exit, accepted);
+    if (exit != verdict) {
+      findings += "\n  the gate said \"" + std::string(run::exit_meaning(verdict)) +
+                  "\" against a PROVISIONAL baseline bootstrapped from this very build, which "
+                  "checks nothing: inconclusive.\n  Hint: commit a baseline with\n    " +
+                  run::record_command(state.config, state.lane, state.runner.name) +
+                  "\n  or accept bootstrap verdicts explicitly (BOOTSTRAP ACCEPT, or "
+                  "\"accept_bootstrap_verdicts\": true in the policy).";
+    }
+  }
   if (exit == 1 && state.mode == run::Mode::perf && !fails_only_on_expired_waivers(gate.result)) {
     exit = confirm_fail(state, policy, findings);
     // The first run's reports say what the confirmation found, in their header.

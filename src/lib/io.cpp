@@ -159,8 +159,10 @@ Result<bool> write_file_atomic(const std::string& path, std::string_view content
     }
   }
   std::random_device entropy;
-  const fs::path temporary =
-      target.string() + ".tmp-" + std::to_string(entropy()) + std::to_string(entropy());
+  // "<name>.tmp-perfgate-<pid>-<random>": recognisable, and the next `perfgate baseline update`
+  // removes those whose writer died (kill -9) before renaming them.
+  const fs::path temporary = target.string() + ".tmp-perfgate-" + std::to_string(::getpid()) +
+                             "-" + std::to_string(entropy()) + std::to_string(entropy());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) {

@@ -844,3 +844,152 @@ std::string pretty(const boost::json::value& value) {
 }
 
 }  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+namespace {
+// Writes the canonical text of a document as the parser reads it (canonical_json).
+class CanonicalHandler {
+ public:
+  static constexpr std::size_t max_object_size = boost::json::object::max_size();
+  static constexpr std::size_t max_array_size = boost::json::array::max_size();
+  static constexpr std::size_t max_key_size = boost::json::string::max_size();
+  static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+  using error_code = boost::system::error_code;
+  using string_view = boost::json::string_view;
+
+  std::string omit;  // the root member left out
+  std::string out;
+
+  bool on_document_begin(error_code& /*ec*/) { return true; }
+  bool on_document_end(error_code& /*ec*/) { return true; }
+  bool on_object_begin(error_code& /*ec*/) { return open('{'); }
+  bool on_object_end(std::size_t /*n*/, error_code& /*ec*/) { return close('}'); }
+  bool on_array_begin(error_code& /*ec*/) { return open('['); }
+  bool on_array_end(std::size_t /*n*/, error_code& /*ec*/) { return close(']'); }
+  bool on_key_part(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    m_part.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    m_part.append(s.data(), s.size());
+    if (m_skip_depth == 0 && m_depth == 1 && !omit.empty() && m_part == omit) {
+      m_skip_depth = m_depth;  // the member's value is left out, and so is its key
+      m_skipping_value = true;
+      m_after_key = true;  // its value takes no separator either
+    } else {
+      separator();
+      emit(boost::json::serialize(boost::json::string(m_part)));
+      emit(":");
+      m_after_key = true;
+    }
+    m_part.clear();
+    return true;
+  }
+  bool on_string_part(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    m_part.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(string_view s, std::size_t /*n*/, error_code& /*ec*/) {
+    m_part.append(s.data(), s.size());
+    scalar(boost::json::serialize(boost::json::string(m_part)));
+    m_part.clear();
+    return true;
+  }
+  bool on_number_part(string_view s, error_code& /*ec*/) {
+    m_part.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t /*i*/, string_view s, error_code& /*ec*/) { return number(s); }
+  bool on_uint64(std::uint64_t /*u*/, string_view s, error_code& /*ec*/) { return number(s); }
+  bool on_double(double /*d*/, string_view s, error_code& /*ec*/) { return number(s); }
+  bool on_bool(bool b, error_code& /*ec*/) {
+    scalar(b ? "true" : "false");
+    return true;
+  }
+  bool on_null(error_code& /*ec*/) {
+    scalar("null");
+    return true;
+  }
+  bool on_comment_part(string_view /*s*/, error_code& /*ec*/) { return true; }
+  bool on_comment(string_view /*s*/, error_code& /*ec*/) { return true; }
+
+ private:
+  std::vector<bool> m_first;  // per open container: nothing written in it yet
+  std::string m_part;
+  std::size_t m_depth = 0;
+  std::size_t m_skip_depth = 0;  // > 0 while the omitted member's value is read
+  bool m_skipping_value = false;
+  bool m_after_key = false;
+
+  void emit(std::string_view text) {
+    if (!m_skipping_value) {
+      out.append(text.data(), text.size());
+    }
+  }
+  // The comma before a value of an array or a member of an object.
+  void separator() {
+    if (m_after_key) {
+      m_after_key = false;
+      return;
+    }
+    if (!m_first.empty()) {
+      if (!m_first.back()) {
+        emit(",");
+      }
+      m_first.back() = false;
+    }
+  }
+  bool open(char bracket) {
+    separator();
+    emit(std::string_view(&bracket, 1));
+    m_first.push_back(true);
+    ++m_depth;
+    return true;
+  }
+  bool close(char bracket) {
+    emit(std::string_view(&bracket, 1));
+    m_first.pop_back();
+    --m_depth;
+    end_value();
+    return true;
+  }
+  void scalar(std::string_view text) {
+    separator();
+    emit(text);
+    end_value();
+  }
+  bool number(string_view s) {
+    m_part.append(s.data(), s.size());
+    scalar(m_part);
+    m_part.clear();
+    return true;
+  }
+  void end_value() {
+    if (m_skipping_value && m_depth == m_skip_depth) {
+      m_skipping_value = false;
+      m_skip_depth = 0;
+      m_after_key = false;
+    }
+  }
+};
+}  // namespace
+
+std::optional<std::string> canonical_json(std::string_view text, std::string_view omit_root_key) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    text.remove_prefix(3);
+  }
+  const std::string protected_text = protect_non_finite(text);
+  boost::json::basic_parser<CanonicalHandler> parser(boost::json::parse_options{});
+  parser.handler().omit = std::string(omit_root_key);
+  boost::system::error_code ec;
+  const std::size_t consumed =
+      parser.write_some(false, protected_text.data(), protected_text.size(), ec);
+  if (ec || protected_text.find_first_not_of(" \t\r\n", consumed) != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::move(parser.handler().out);
+}
+
+}  // namespace perfgate::detail

@@ -200,3 +200,15 @@ namespace perfgate::detail {
 std::string pretty(const boost::json::value& value);
 
 }  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+// The canonical text of a JSON document, what a content digest is taken over: no white space,
+// members and elements in document order, every number exactly as its text is written (so that a
+// changed digit is a changed text even where it would read back as the same double), strings and
+// keys in Boost.JSON's escaping. `omit_root_key`, when not empty, is left out of the root object
+// (the digest member itself). nullopt when the text is not JSON. Line endings, indentation and
+// a UTF-8 byte order mark do not change it.
+std::optional<std::string> canonical_json(std::string_view text, std::string_view omit_root_key);
+
+}  // namespace perfgate::detail

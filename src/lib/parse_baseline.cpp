@@ -1,4 +1,4 @@
-// Reader for perfgate baseline files ("perfgate.baseline/1"; docs/formats.md).
+// Reader for perfgate baseline files ("perfgate.baseline/2", and /1 to adopt; docs/formats.md).
 #include <perfgate/parse.hpp>
 
 #include "json_support.hpp"
@@ -24,7 +24,7 @@ class BaselineReader : detail::ReaderBase {
     Baseline baseline;
     baseline.runs.source = m_source;
     detail::check_keys(root,
-                       {"schema", "suite", "runner", "provenance", "history", "context",
+                       {"schema", "digest", "suite", "runner", "provenance", "history", "context",
                         "benchmarks"},
                        m_source, "", m_diagnostics);
     baseline.suite = string_at(root, "", "suite");
@@ -72,7 +72,8 @@ class BaselineReader : detail::ReaderBase {
  private:
   Provenance read_provenance(const json::object& object, const std::string& pointer) {
     detail::check_keys(object,
-                       {"recorded_at", "recorded_by", "reason", "source", "tool_version", "command"},
+                       {"recorded_at", "recorded_by", "reason", "source", "tool_version", "command",
+                        "digest"},
                        m_source, pointer, m_diagnostics);
     Provenance provenance;
     provenance.recorded_at = string_at(object, pointer, "recorded_at");
@@ -81,6 +82,9 @@ class BaselineReader : detail::ReaderBase {
     provenance.source = string_at(object, pointer, "source");
     provenance.tool_version = string_at(object, pointer, "tool_version");
     provenance.command = string_at(object, pointer, "command");
+    if (object.contains("digest")) {
+      provenance.digest = string_at(object, pointer, "digest");
+    }
     return provenance;
   }
 
@@ -352,14 +356,70 @@ class BaselineReader : detail::ReaderBase {
   }
 };
 
+constexpr std::string_view k_rerecord =
+    "restore the committed file from version control (git checkout -- <file>), or re-record it with "
+    "perfgate baseline update --reason \"...\" (docs/baselines.md)";
+
+// The "digest" member against the digest of the rest of the text.
+std::string check_digest(std::string_view text, const json::object& root, const std::string& source,
+                         Diagnostics& diagnostics) {
+  const auto* stored = root.if_contains("digest");
+  if (stored == nullptr) {
+    diagnostics.error(source, "", "missing \"digest\": a perfgate.baseline/2 file carries the digest "
+                                  "of its content",
+                      std::string(k_rerecord));
+    return {};
+  }
+  if (!stored->is_string() || stored->get_string().size() != 71 ||
+      std::string_view(stored->get_string()).substr(0, 7) != "sha256:") {
+    diagnostics.error(source, "/digest",
+                      "expected \"sha256:\" and 64 hex digits, got " + detail::describe(*stored),
+                      std::string(k_rerecord));
+    return {};
+  }
+  const std::string digest(stored->get_string());
+  if (baseline_digest(text) != digest) {
+    diagnostics.error(source, "/digest",
+                      "digest mismatch: the file was changed by hand or damaged; re-record with "
+                      "perfgate baseline update",
+                      std::string(k_rerecord));
+  }
+  return digest;
+}
+
 }  // namespace
 
-Result<Baseline> parse_baseline(std::string_view text, const std::string& source) {
-  return detail::read_document<Baseline>(text, {"perfgate.baseline", 1, "a baseline object"},
-                                         source,
-                                         [&](const json::object& root, Diagnostics& diagnostics) {
-                                           return BaselineReader(source, diagnostics).read(root);
-                                         });
+Result<Baseline> parse_baseline(std::string_view text, const std::string& source,
+                                BaselineRead mode) {
+  Diagnostics diagnostics;
+  std::optional<json::object> root =
+      detail::parse_json_object(text, "a baseline object", {}, source, diagnostics);
+  if (!root) {
+    return diagnostics;
+  }
+  const auto* schema = root->if_contains("schema");
+  const bool legacy =
+      schema != nullptr && schema->is_string() && schema->get_string() == "perfgate.baseline/1";
+  if (!legacy && !detail::check_schema(*root, "perfgate.baseline", 2, source, diagnostics)) {
+    return diagnostics;
+  }
+  // The digest first: when it does not match, it explains whatever else is wrong.
+  const std::string digest = legacy ? std::string() : check_digest(text, *root, source, diagnostics);
+  Baseline baseline = BaselineReader(source, diagnostics).read(*root);
+  baseline.digest = digest;
+  if (legacy && mode != BaselineRead::adopt_legacy) {
+    // Fail closed: nothing can show that the numbers of a file without a digest are the ones
+    // that were recorded (docs/baselines.md, "Digests").
+    diagnostics.error(source, "/schema",
+                      "a perfgate.baseline/1 file carries no digest, so its numbers cannot be "
+                      "checked; this perfgate reads \"perfgate.baseline/2\"",
+                      "check it against version control, then adopt it once with perfgate baseline "
+                      "update --adopt --out " + source + " --reason \"...\" (its numbers are kept)");
+  }
+  if (diagnostics.has_errors()) {
+    return diagnostics;
+  }
+  return baseline;
 }
 
 Result<RunSet> parse_results(std::string_view text, const std::string& source) {

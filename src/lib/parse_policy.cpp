@@ -47,8 +47,15 @@ class PolicyReader : detail::ReaderBase {
     Policy policy;
     policy.source = m_source;
     detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules",
-                              "waivers", "waiver_max_days"},
+                              "waivers", "waiver_max_days", "accept_bootstrap_verdicts"},
                        m_source, "", m_diagnostics);
+    if (const auto* accept = root.if_contains("accept_bootstrap_verdicts")) {
+      if (accept->is_bool()) {
+        policy.accept_bootstrap_verdicts = accept->get_bool();
+      } else {
+        error("/accept_bootstrap_verdicts", "expected true or false, got " + detail::describe(*accept));
+      }
+    }
     policy.name = string_member(root, "", "name", true);
     policy.description = string_member(root, "", "description", false);
     const std::string on_missing = string_member(root, "", "on_missing", false);

@@ -67,13 +67,14 @@ class RunConfigReader : detail::ReaderBase {
          "baselines", "runner", "lanes", "filter", "instructions_filter", "repetitions", "runs",
          "max_repetitions", "record_runs", "min_time", "warmup", "timeout", "smoke_min_time",
          "smoke_timeout", "discovery_timeout", "instructions_timeout", "instructions_repeat",
-         "instructions_jobs", "reference", "bootstrap", "confirm", "environment",
+         "instructions_jobs", "reference", "bootstrap", "confirm", "environment", "committed_baselines",
          "baseline_unset_env", "forward_env", "extra_args", "build", "tests"},
         m_source, "", m_diagnostics);
     read_paths(root, config);
     read_lanes(root, config);
     read_measurement(root, config);
     read_environment(root, config);
+    read_committed(root, config);
     if (const auto* build = member_object(root, "", "build")) {
       read_build(*build, config.build);
     }
@@ -186,13 +187,39 @@ class RunConfigReader : detail::ReaderBase {
     timeout_member(root, "", "instructions_timeout", false, config.instructions_timeout);
     if (const auto* value = root.if_contains("bootstrap")) {
       const std::string word = value->is_string() ? lower(value->get_string()) : std::string();
-      if (word == "auto" || word == "off") {
-        config.bootstrap = word == "auto";
+      if (word == "auto" || word == "accept" || word == "off") {
+        config.bootstrap = word != "off";
+        config.accept_bootstrap = word == "accept";
       } else {
-        error("/bootstrap", "expected \"AUTO\" or \"OFF\", got " + detail::describe(*value));
+        error("/bootstrap",
+              "expected \"AUTO\", \"ACCEPT\" or \"OFF\", got " + detail::describe(*value));
       }
     }
     bool_member(root, "", "confirm", config.confirm);
+  }
+
+  void read_committed(const json::object& root, RunConfig& config) {
+    const auto* value = root.if_contains("committed_baselines");
+    if (value == nullptr) {
+      return;  // a configuration written by hand: nothing known
+    }
+    if (!value->is_array()) {
+      error("/committed_baselines", "expected an array, got " + detail::describe(*value));
+      return;
+    }
+    std::size_t index = 0;
+    for (const auto& item : value->get_array()) {
+      const std::string pointer = detail::pointer_append("/committed_baselines", index++);
+      if (!item.is_object()) {
+        error(pointer, "expected an object {\"path\", \"digest\"}, got " + detail::describe(item));
+        continue;
+      }
+      detail::check_keys(item.get_object(), {"path", "digest"}, m_source, pointer, m_diagnostics);
+      RunConfig::CommittedBaseline committed;
+      committed.path = string_member(item.get_object(), pointer, "path", true);
+      committed.digest = string_member(item.get_object(), pointer, "digest", false);
+      config.committed_baselines.push_back(std::move(committed));
+    }
   }
 
   void read_environment(const json::object& root, RunConfig& config) {

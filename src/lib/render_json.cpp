@@ -187,6 +187,10 @@ void write_run(JsonWriter& json, const RunInfo& run) {
   json.text_member("confirmation", run.confirmation);
   json.string_array("conditions", run.conditions);
   json.boolean_member("record", run.record);
+  if (run.record) {  // only an update's comparison has them
+    json.text_member("reason", run.reason);
+    json.text_member("digest", run.digest);
+  }
   json.end_object();
 }
 

@@ -13,7 +13,7 @@
 //   <system-out>
 //
 // A baseline record's before/after comparison (RunInfo::record) is an accepted change: no
-// <failure>, the gate testcase passes, and the summary says "baseline recorded: N changes
+// <failure>, the gate testcase passes, and the summary says "baseline updated: N changes
 // accepted".
 #include <algorithm>
 #include <cstddef>

@@ -429,13 +429,18 @@ inline std::size_t changed_count(const GateResult& result) {
   return changed;
 }
 
-// "baseline recorded: 3 changes accepted" (1 change, no changes).
+// "baseline updated: 3 changes accepted, reason: ..." (1 change, no changes): an update is an
+// accepted change, never a failed gate.
 inline std::string format_recorded(const GateResult& result) {
   const std::size_t changed = changed_count(result);
-  return "baseline recorded: " +
-         (changed == 0 ? std::string("no changes")
-                       : format_integer(changed) + (changed == 1 ? " change" : " changes")) +
-         " accepted";
+  std::string text = "baseline updated: " +
+                     (changed == 0 ? std::string("no changes")
+                                   : format_integer(changed) + (changed == 1 ? " change" : " changes")) +
+                     " accepted";
+  if (!result.run.reason.empty()) {
+    text += ", reason: " + result.run.reason;
+  }
+  return text;
 }
 
 // "2 fail, 1 missing, 3 warn, 40 pass", most severe first; "no decisions" when empty.
@@ -508,8 +513,10 @@ inline std::vector<HeaderLine> run_header(const RunInfo& run) {
   add("baseline kind", run.baseline_kind);
   add("confirmation", run.confirmation);
   if (run.record) {
-    lines.push_back(HeaderLine{"record", "before/after comparison of a recorded baseline"});
+    lines.push_back(HeaderLine{"record", "before/after comparison of an updated baseline"});
   }
+  add("reason", run.reason);
+  add("baseline digest", run.digest);
   for (const std::string& condition : run.conditions) {
     add("condition", condition);
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <array>
 #include <cctype>
+#include <filesystem>
 #include <random>
 #include <set>
 #include <sstream>
@@ -132,7 +133,7 @@ std::string_view exit_meaning(int code) {
       return "the run itself failed (crash, errored benchmark, no results)";
     case 4:
       return "inconclusive: nothing failed, but a gated comparison could not be decided (too "
-             "noisy, too few repetitions)";
+             "noisy, too few repetitions, or a provisional baseline that checks nothing)";
     default:
       return "unknown exit code";
   }
@@ -247,6 +248,8 @@ std::string_view to_string(BaselineKind kind) {
       return "provisional";
     case BaselineKind::missing:
       return "missing";
+    case BaselineKind::vanished:
+      return "vanished";
     case BaselineKind::reference:
       return "reference";
   }
@@ -272,9 +275,19 @@ BaselineChoice choose_baseline(const RunConfig& config, Lane lane, const std::st
   BaselineChoice choice;
   choice.committed = committed_baseline(config, class_name);
   choice.provisional = provisional_baseline(config, lane, class_name);
+  const auto configured = std::find_if(
+      config.committed_baselines.begin(), config.committed_baselines.end(),
+      [&choice](const RunConfig::CommittedBaseline& known) {
+        return std::filesystem::path(known.path).lexically_normal() ==
+               std::filesystem::path(choice.committed).lexically_normal();
+      });
   if (committed_exists) {
     choice.kind = BaselineKind::committed;
     choice.path = choice.committed;
+  } else if (configured != config.committed_baselines.end()) {
+    choice.kind = BaselineKind::vanished;
+    choice.path = choice.committed;
+    choice.configured_digest = configured->digest;
   } else if (bootstrap) {
     choice.kind = BaselineKind::provisional;
     choice.path = choice.provisional;
@@ -283,6 +296,37 @@ BaselineChoice choose_baseline(const RunConfig& config, Lane lane, const std::st
     choice.path = choice.committed;
   }
   return choice;
+}
+
+std::string vanished_message(const BaselineChoice& choice, const std::string& record_command) {
+  return "the committed baseline '" + choice.committed + "' existed when the build was configured" +
+         (choice.configured_digest.empty() ? std::string()
+                                           : " (" + choice.configured_digest + ")") +
+         " and is gone: a committed baseline is never replaced by a provisional one.\n"
+         "  Hint: restore it with\n    git checkout -- " + choice.committed +
+         "\n  or, if the numbers must change, re-record it with a reason:\n    " + record_command;
+}
+
+bool bootstrap_accepted(const RunConfig& config, bool policy_accepts) {
+  return config.accept_bootstrap || policy_accepts;
+}
+
+int provisional_exit(int gate_exit, bool accepted) {
+  if (accepted || (gate_exit != 0 && gate_exit != 1)) {
+    return gate_exit;
+  }
+  return 4;
+}
+
+std::string provisional_condition(bool accepted) {
+  return accepted
+             ? "PROVISIONAL baseline (bootstrapped in the build tree from this build, not "
+               "reviewed): its verdict is accepted by BOOTSTRAP ACCEPT or the policy's "
+               "accept_bootstrap_verdicts (docs/baselines.md)."
+             : "PROVISIONAL baseline (bootstrapped in the build tree from this build, not "
+               "reviewed): it checks nothing, so the gate is inconclusive (exit 4); commit a "
+               "baseline, or accept bootstrap verdicts with BOOTSTRAP ACCEPT or the policy's "
+               "accept_bootstrap_verdicts (docs/baselines.md).";
 }
 
 std::string record_command(const RunConfig& config, Lane lane, const std::string& runner) {

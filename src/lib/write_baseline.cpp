@@ -1,5 +1,6 @@
-// Writer for perfgate baseline files ("perfgate.baseline/1"; docs/formats.md).
+// Writer for perfgate baseline files ("perfgate.baseline/2"; docs/formats.md), and their digest.
 #include <perfgate/baseline.hpp>
+#include <perfgate/digest.hpp>
 
 #include "json_support.hpp"
 
@@ -18,11 +19,15 @@ json::value number_or_null(double value) {
 }
 
 json::object provenance_json(const Provenance& provenance) {
-  return json::object{
+  json::object out{
       {"recorded_at", provenance.recorded_at}, {"recorded_by", provenance.recorded_by},
       {"reason", provenance.reason},           {"source", provenance.source},
       {"tool_version", provenance.tool_version}, {"command", provenance.command},
   };
+  if (!provenance.digest.empty()) {
+    out["digest"] = provenance.digest;  // a history entry: the digest of the file it was
+  }
+  return out;
 }
 
 json::object context_json(const RunContext& context) {
@@ -125,8 +130,8 @@ std::string write_baseline(const Baseline& baseline) {
   for (const auto& benchmark : baseline.runs.benchmarks) {
     benchmarks.push_back(benchmark_json(benchmark));
   }
-  const json::object root{
-      {"schema", "perfgate.baseline/1"},
+  json::object root{
+      {"schema", "perfgate.baseline/2"},
       {"suite", baseline.suite},
       {"runner", baseline.runner},
       {"provenance", provenance_json(baseline.provenance)},
@@ -134,7 +139,24 @@ std::string write_baseline(const Baseline& baseline) {
       {"context", context_json(baseline.runs.context)},
       {"benchmarks", std::move(benchmarks)},
   };
-  return detail::pretty(root);
+  // The digest of everything else, then the file with it right after the schema.
+  const std::optional<std::string> digest = baseline_digest(detail::pretty(root));
+  json::object with_digest;
+  for (const auto& entry : root) {
+    with_digest[entry.key()] = entry.value();
+    if (entry.key() == "schema") {
+      with_digest["digest"] = digest.value_or("");
+    }
+  }
+  return detail::pretty(with_digest);
+}
+
+std::optional<std::string> baseline_digest(std::string_view text) {
+  const std::optional<std::string> canonical = detail::canonical_json(text, "digest");
+  if (!canonical) {
+    return std::nullopt;
+  }
+  return sha256_digest(*canonical);
 }
 
 }  // namespace perfgate

@@ -12,6 +12,9 @@ execute_process(
   COMMAND "${CMAKE_COMMAND}" -S "${SOURCE}/project" -B "${build}" -G "${GENERATOR}"
           -DCMAKE_BUILD_TYPE=Release "-DPERFGATE=${PERFGATE}" "-DFAKE=${FAKE}"
           "-DPERFGATE_MODULE_DIR=${MODULE_DIR}"
+          # Only this test waives: the drills and run.history gate without a waiver, whatever
+          # today's date is.
+          "-DOUTCOMES_OPTIONS=WAIVERS;${SOURCE}/outcomes-waivers.json"
   OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "configuring the consumer failed:\n${out}")
@@ -84,7 +87,7 @@ function(check scenario code status regex)
   endif()
 endfunction()
 
-# waivers.json beside policy.json waives BM_Alpha real_time up to +25% until 2026-12-31: in force
+# outcomes-waivers.json (WAIVERS) waives BM_Alpha real_time up to +25% until 2026-12-31: in force
 # on the dates below, except the last (docs/waivers.md).
 set(ENV{PERFGATE_TODAY} "2026-12-15")
 check(same 0 passed "BM_Alpha holds the committed wall-time baseline")
@@ -98,6 +101,41 @@ check(nan 3 run-failed "BM_Alpha")
 check(slower 0 passed "BM_Alpha holds the committed wall-time baseline")
 set(ENV{PERFGATE_TODAY} "2027-01-01")
 check(slower 1 failed "waiver 'BM_Alpha' real_time \\(owner outcomes-test, expires 2026-12-31, tracking PERF-OUTCOMES\\) expired on 2026-12-31")
+set(ENV{PERFGATE_TODAY} "2026-12-15")  # the waiver in force again
+
+# No quiet substitutes for a baseline (docs/baselines.md). expect_ctest(<name> <pass|fail>
+# <regex> <ctest args>...)
+function(expect_ctest name outcome regex)
+  set(ENV{FAKE_BENCHMARK_SCENARIO} "${SOURCE}/scenarios/same.txt")
+  execute_process(COMMAND "${CTEST}" --test-dir "${build}" --no-tests=error -V ${ARGN}
+    OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE result)
+  if((outcome STREQUAL "pass" AND NOT result EQUAL 0) OR
+     (outcome STREQUAL "fail" AND result EQUAL 0) OR NOT out MATCHES "${regex}")
+    message("outcome ${name}: FAILED: expected ${outcome} and '${regex}'\n${out}")
+    set(failures "${failures} ${name}" PARENT_SCOPE)
+  else()
+    message("outcome ${name}: ${outcome} as expected")
+  endif()
+endfunction()
+# A gate against a provisional baseline bootstrapped from this very build says so, and is
+# inconclusive unless bootstrap verdicts are accepted.
+expect_ctest(provisional fail
+  "PROVISIONAL baseline.*accept_bootstrap_verdicts.*perfgate exit 4: inconclusive"
+  -R "^perfgate\\.provisional\\.(validate|bootstrap\\.perf)$|^perf\\.provisional\\.BM_Alpha$")
+expect_ctest(provisional.accepted pass "PROVISIONAL baseline.*its verdict is accepted"
+  -R "^perfgate\\.accepted\\.(validate|bootstrap\\.perf)$|^perf\\.accepted\\.BM_Alpha$")
+# The committed baseline that existed at configure time disappears: a blocker naming the file,
+# never a bootstrap. Configure again: the baseline was recorded after the first configure.
+execute_process(COMMAND "${CMAKE_COMMAND}" "${build}" OUTPUT_QUIET ERROR_VARIABLE out RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "configuring the consumer again failed:\n${out}")
+endif()
+set(committed "${build}/baselines/outcomes-runner/outcomes.json")
+file(RENAME "${committed}" "${committed}.away")
+expect_ctest(committed.vanished fail
+  "outcomes-runner/outcomes\\.json' existed when the build was configured.*git checkout --"
+  -R "^perfgate\\.outcomes\\.validate$|^perf\\.outcomes\\.BM_Alpha$")
+file(RENAME "${committed}.away" "${committed}")
 if(failures)
   message(FATAL_ERROR "outcomes not as expected:${failures}")
 endif()

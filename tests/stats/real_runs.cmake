@@ -120,7 +120,7 @@ foreach(run RANGE 1 ${RUNS})
   run_example("${WORK}/baseline-${run}.json" "")
   list(APPEND baseline_runs --results "${WORK}/baseline-${run}.json")
 endforeach()
-execute_process(COMMAND "${PERFGATE}" baseline record ${baseline_runs} --suite example
+execute_process(COMMAND "${PERFGATE}" baseline update ${baseline_runs} --suite example
                         --out "${WORK}/baseline.json" --reason "real A/A runs of the example suite"
                 OUTPUT_QUIET RESULT_VARIABLE recorded)
 if(NOT recorded EQUAL 0)

@@ -11,7 +11,7 @@ Baseline sample_baseline() {
   baseline.suite = "example";
   baseline.runner = "x86_64-test";
   baseline.provenance = {"2026-11-22T10:00:00Z", "ci", "first baseline for the example suite",
-                         "results.json", "0.1.0", "perfgate baseline record"};
+                         "results.json", "0.1.0", "perfgate baseline record", ""};
   baseline.runs.context.num_cpus = 2;
   baseline.runs.context.library_version = "v1.7.1";
   baseline.runs.context.extra["cpu_model"] = "Test CPU";
@@ -61,6 +61,10 @@ TEST(Baseline, RejectsUnknownKeysNegativeTimesAndDuplicates) {
   const auto read = parse_baseline(text, "b.json");
   ASSERT_FALSE(read.has_value());
   EXPECT_EQ(format_diagnostics(read.error()),
+            "b.json: error: /digest: digest mismatch: the file was changed by hand or damaged; re-record "
+            "with perfgate baseline update\n"
+            "  hint: restore the committed file from version control (git checkout -- <file>), or "
+            "re-record it with perfgate baseline update --reason \"...\" (docs/baselines.md)\n"
             "b.json: error: /suit: unknown key \"suit\"\n"
             "  hint: did you mean \"suite\"?\n"
             "b.json: error: missing \"suite\"\n"

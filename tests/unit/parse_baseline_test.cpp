@@ -17,7 +17,7 @@ Baseline small_baseline() {
   Baseline baseline;
   baseline.suite = "example";
   baseline.provenance = {"2026-11-22T10:00:00Z", "ci", "numbers", "results.json", "0.1.0",
-                         "perfgate baseline record"};
+                         "perfgate baseline record", ""};
   baseline.runs.context.num_cpus = 2;
   Benchmark& b = baseline.runs.benchmarks.emplace_back();
   b.name = "BM_sort/1024";
@@ -50,6 +50,10 @@ TEST(ParseBaseline, RejectsIntegersOutOfRangeInsteadOfCastingThem) {
   text = replaced(text, "\"groups\": [0, 0, 1]", "\"groups\": [0, \"x\", 2.5]");
   text = replaced(text, "\"mean\": 1500.25", "\"mean\": \"high\"");
   EXPECT_EQ(errors_of(text),
+            "b.json: error: /digest: digest mismatch: the file was changed by hand or damaged; re-record "
+            "with perfgate baseline update\n"
+            "  hint: restore the committed file from version control (git checkout -- <file>), or "
+            "re-record it with perfgate baseline update --reason \"...\" (docs/baselines.md)\n"
             "b.json: error: /context/num_cpus: expected an integer from 0 to 2147483647, got "
             "number -1\n"
             "b.json: error: /benchmarks/0/threads: expected an integer from 1 to 1048576, got "
@@ -64,13 +68,21 @@ TEST(ParseBaseline, RejectsIntegersOutOfRangeInsteadOfCastingThem) {
             "got string \"high\"\n");
   EXPECT_EQ(errors_of(replaced(write_baseline(small_baseline()), "\"threads\": 1",
                                "\"threads\": -5")),
+            "b.json: error: /digest: digest mismatch: the file was changed by hand or damaged; re-record "
+            "with perfgate baseline update\n"
+            "  hint: restore the committed file from version control (git checkout -- <file>), or "
+            "re-record it with perfgate baseline update --reason \"...\" (docs/baselines.md)\n"
             "b.json: error: /benchmarks/0/threads: expected an integer from 1 to 1048576, got "
             "number -5\n");
 }
 
 TEST(ParseBaseline, WholeNumbersWrittenAsDoublesAreAccepted) {
-  const auto read = parse_baseline(
-      replaced(write_baseline(small_baseline()), "\"threads\": 1", "\"threads\": 4.0e0"), "b.json");
+  // Written so by another tool: the content is re-digested, as perfgate baseline update would.
+  std::string text =
+      replaced(write_baseline(small_baseline()), "\"threads\": 1", "\"threads\": 4.0e0");
+  const std::size_t at = text.find("sha256:");
+  text.replace(at, 71, baseline_digest(text).value_or(""));
+  const auto read = parse_baseline(text, "b.json");
   ASSERT_TRUE(read.has_value()) << format_diagnostics(read.error());
   EXPECT_EQ(read->runs.benchmarks[0].threads, 4);
 }

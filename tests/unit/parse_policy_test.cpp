@@ -77,6 +77,21 @@ TEST(ParsePolicy, ExplainsRulesInWords) {
             "10000), whatever the baseline says.");
 }
 
+// "accept_bootstrap_verdicts": a gate against a provisional baseline keeps its verdict.
+TEST(ParsePolicy, AcceptBootstrapVerdictsIsAnExplicitBoolean) {
+  const std::string head = R"({"schema": "perfgate.policy/1", "name": "t", )";
+  const std::string rules = R"("rules": [{"metric": "real_time", "relative": {"fail": "+10%"}}]})";
+  const auto accepted = parse_policy(head + R"("accept_bootstrap_verdicts": true, )" + rules, "p.json");
+  ASSERT_TRUE(accepted.has_value()) << format_diagnostics(accepted.error());
+  EXPECT_TRUE(accepted->accept_bootstrap_verdicts);
+  const auto plain = parse_policy(head + rules, "p.json");
+  ASSERT_TRUE(plain.has_value()) << format_diagnostics(plain.error());
+  EXPECT_FALSE(plain->accept_bootstrap_verdicts);
+  EXPECT_NE(errors_of(head + R"("accept_bootstrap_verdicts": "yes", )" + rules)
+                .find("/accept_bootstrap_verdicts: expected true or false"),
+            std::string::npos);
+}
+
 TEST(ParsePolicy, UnknownKeyGetsDidYouMean) {
   EXPECT_EQ(errors_of(R"({"schema": "perfgate.policy/1", "name": "n", "rules": [
       {"metric": "real_time", "relatve": {"fail": "+15%"}}]})"),

@@ -412,7 +412,7 @@ TEST(RenderRecord, EveryFormatReadsAsAnAcceptedChange) {
     EXPECT_EQ(text.find("<failure"), std::string::npos) << info.name;
     EXPECT_EQ(text.find("\xE2\x9D\x8C"), std::string::npos) << info.name;  // cross mark
     if (info.format != Format::csv && info.format != Format::json) {
-      EXPECT_NE(text.find("baseline recorded: 1 change accepted"), std::string::npos)
+      EXPECT_NE(text.find("baseline updated: 1 change accepted"), std::string::npos)
           << info.name;
     }
   }

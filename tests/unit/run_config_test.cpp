@@ -111,6 +111,23 @@ TEST(ParseRunConfig, ReadsAutoRepetitionsAndBootstrapInAnyCase) {
   ASSERT_TRUE(config.has_value()) << format_diagnostics(config.error());
   EXPECT_EQ(config->repetitions, std::nullopt);
   EXPECT_TRUE(config->bootstrap);
+  EXPECT_FALSE(config->accept_bootstrap);
+}
+
+TEST(ParseRunConfig, ReadsBootstrapAcceptAndTheCommittedBaselinesOfConfigureTime) {
+  const auto config = parse_run_config(
+      config_with(R"(, "bootstrap": "ACCEPT", "committed_baselines": [)"
+                  R"({"path": "/src/baselines/r/s.json", "digest": "sha256:ab"}])"),
+      k_source);
+  ASSERT_TRUE(config.has_value()) << format_diagnostics(config.error());
+  EXPECT_TRUE(config->bootstrap);
+  EXPECT_TRUE(config->accept_bootstrap);
+  ASSERT_EQ(config->committed_baselines.size(), 1U);
+  EXPECT_EQ(config->committed_baselines[0].path, "/src/baselines/r/s.json");
+  EXPECT_EQ(config->committed_baselines[0].digest, "sha256:ab");
+  const std::string wrong = error_of(R"(, "committed_baselines": [{"file": "x"}])");
+  EXPECT_NE(wrong.find("/committed_baselines/0/file: unknown key \"file\""), std::string::npos)
+      << wrong;
 }
 
 TEST(ParseRunConfig, RejectsUnknownMembersWithAHint) {
@@ -209,7 +226,7 @@ TEST(ParseRunConfig, RejectsBadTimes) {
 
 TEST(ParseRunConfig, RejectsBadSwitches) {
   EXPECT_EQ(error_of(R"(, "bootstrap": "maybe")"),
-            expected("/bootstrap", "expected \"AUTO\" or \"OFF\", got string \"maybe\""));
+            expected("/bootstrap", "expected \"AUTO\", \"ACCEPT\" or \"OFF\", got string \"maybe\""));
   EXPECT_EQ(error_of(R"(, "confirm": "yes")"),
             expected("/confirm", "expected true or false, got string \"yes\""));
   EXPECT_EQ(error_of(R"(, "tests": {"perf": {"run_serial": 1}})"),

@@ -123,6 +123,46 @@ TEST(RunPlan, BaselineChoice) {
   EXPECT_FALSE(bootstrap_enabled(off, ""));
 }
 
+// A committed baseline known at configure time and gone now is a blocker, whatever BOOTSTRAP says;
+// one that never existed is bootstrapped (or missing with BOOTSTRAP OFF).
+TEST(RunPlan, VanishedCommittedBaselineIsABlockerNeverABootstrap) {
+  RunConfig config = example_config();
+  config.committed_baselines.push_back({"/src/baselines//r/./example.json", "sha256:abc"});
+  const BaselineChoice gone = choose_baseline(config, Lane::perf, "r", false, true);
+  EXPECT_EQ(gone.kind, BaselineKind::vanished);
+  EXPECT_EQ(gone.path, "/src/baselines/r/example.json");
+  EXPECT_EQ(gone.configured_digest, "sha256:abc");
+  EXPECT_EQ(choose_baseline(config, Lane::perf, "r", false, false).kind, BaselineKind::vanished);
+  EXPECT_EQ(choose_baseline(config, Lane::perf, "r", true, true).kind, BaselineKind::committed);
+  // Another class never had one: bootstrapped as before.
+  EXPECT_EQ(choose_baseline(config, Lane::perf, "other", false, true).kind,
+            BaselineKind::provisional);
+  const std::string message = vanished_message(gone, "PERFGATE_REASON=... cmake --build ...");
+  EXPECT_NE(message.find("'/src/baselines/r/example.json'"), std::string::npos) << message;
+  EXPECT_NE(message.find("git checkout -- /src/baselines/r/example.json"), std::string::npos);
+  EXPECT_NE(message.find("never replaced by a provisional one"), std::string::npos);
+  EXPECT_EQ(to_string(BaselineKind::vanished), "vanished");
+}
+
+// A gate against a provisional baseline compares the build with itself: a pass or a fail is
+// inconclusive unless bootstrap verdicts are accepted; invalid input and failed runs keep their code.
+TEST(RunPlan, ProvisionalBaselineIsInconclusiveUnlessAccepted) {
+  EXPECT_EQ(provisional_exit(0, false), 4);
+  EXPECT_EQ(provisional_exit(1, false), 4);
+  EXPECT_EQ(provisional_exit(4, false), 4);
+  EXPECT_EQ(provisional_exit(2, false), 2);
+  EXPECT_EQ(provisional_exit(3, false), 3);
+  EXPECT_EQ(provisional_exit(0, true), 0);
+  EXPECT_EQ(provisional_exit(1, true), 1);
+  RunConfig config = example_config();
+  EXPECT_FALSE(bootstrap_accepted(config, false));
+  EXPECT_TRUE(bootstrap_accepted(config, true));
+  config.accept_bootstrap = true;
+  EXPECT_TRUE(bootstrap_accepted(config, false));
+  EXPECT_NE(provisional_condition(false).find("inconclusive"), std::string::npos);
+  EXPECT_NE(provisional_condition(true).find("PROVISIONAL"), std::string::npos);
+}
+
 TEST(RunPlan, ReferenceFromTheEnvironmentWins) {
   RunConfig config = example_config();
   EXPECT_TRUE(reference_setting(config, "").path.empty());
