@@ -2,7 +2,10 @@
 // the run context it measured under ("perfgate.context/1", context.json). docs/formats.md.
 #pragma once
 
+#include <perfgate/evidence.hpp>
+
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,8 @@ struct RunRecord {
   double duration_seconds = 0;
   std::vector<ProcessRecord> processes;
   std::map<std::string, std::string> paired;  // the paired lane: method, seed, order, ...
+  // The files the verdict rests on and their digests (a gate test whose gate ran; docs/formats.md).
+  std::optional<RunEvidence> evidence;
 };
 
 std::string run_record_json(const RunRecord& record);

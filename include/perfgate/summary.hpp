@@ -4,6 +4,7 @@
 #pragma once
 
 #include <perfgate/evaluate.hpp>
+#include <perfgate/evidence.hpp>
 #include <perfgate/render.hpp>
 #include <perfgate/result.hpp>
 
@@ -54,6 +55,10 @@ struct RunRecord {
   std::vector<std::string> conditions;
   std::string started_at;  // ISO 8601
   double duration_seconds = 0;
+  // The processes it ran that measured (every one but a warm-up), and the evidence its gate
+  // recorded (absent from a run.json written before perfgate recorded it, or when no gate ran).
+  std::size_t measuring_processes = 0;
+  std::optional<RunEvidence> evidence;
 };
 
 Result<RunRecord> parse_run_record(std::string_view text, const std::string& source);

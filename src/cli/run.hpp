@@ -111,6 +111,8 @@ struct GateOutcome {
   GateResult result;
 };
 GateOutcome run_gate(RunState& state, const GateCall& call);
+// run_evidence.cpp: the digests of the files a gate with reports read, into run.json.
+void record_evidence(RunState& state, const GateCall& call);
 // Every report format into `dir` (none when empty); `print`: the text report and the CTest
 // measurements to stdout too. False after saying why a report could not be written.
 bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,
