@@ -26,7 +26,9 @@ struct ProcessRecord {
   bool contended = false;
 };
 
-struct RunRecord {
+// The writer's side of run.json (the reader's is summary.hpp's RunRecord: two types of one name
+// would break the one-definition rule in the perfgate executable, which links both).
+struct RunLog {
   std::string test;
   std::string suite;
   std::string family;
@@ -50,7 +52,7 @@ struct RunRecord {
   std::optional<RunEvidence> evidence;
 };
 
-std::string run_record_json(const RunRecord& record);
+std::string run_record_json(const RunLog& record);
 std::string context_json(const std::map<std::string, std::string>& context);
 
 }  // namespace perfgate

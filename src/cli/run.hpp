@@ -51,7 +51,7 @@ struct RunState {
   run::ClassChoice toolchain;
   run::BaselineChoice baseline;
   RunInfo info;        // every report's header
-  RunRecord record;    // run.json
+  RunLog record;       // run.json
   // The load around each measured benchmark run (contention.hpp), in the order they ran.
   std::vector<LoadReport> loads;
   // The result of the gate look the test's verdict rests on (the last one with reports): what the

@@ -52,7 +52,7 @@ json::object evidence_json(const RunEvidence& evidence) {
 
 }  // namespace
 
-std::string run_record_json(const RunRecord& record) {
+std::string run_record_json(const RunLog& record) {
   json::object object;
   object["schema"] = "perfgate.run/2";
   object["test"] = record.test;

@@ -243,7 +243,7 @@ TEST(Readiness, ReplayedResultsAreSampleAndRefusedUnderRequireLive) {
   EXPECT_EQ(packet.evidence, Evidence::sample);
   std::size_t sample = 0;
   for (const Finding& finding : packet.blockers) {
-    sample += finding.kind == "sample-evidence" ? 1 : 0;
+    sample += finding.kind == "sample-evidence" ? 1U : 0U;
   }
   EXPECT_EQ(sample, 3U);
 }
