@@ -72,8 +72,8 @@ std::string_view to_string(Evidence evidence);
 // One folder of gate artifacts as the caller read it: run.json (written by `perfgate run`),
 // report.json (written by every gate), or both.
 struct GateArtifact {
-  std::string folder;     // how the packet names it, e.g. "outcomes/perf.outcomes.BM_Alpha"
-  std::string directory;  // where it is, to resolve the relative paths run.json records
+  std::string folder;      // how the packet names it, e.g. "outcomes/perf.outcomes.BM_Alpha"
+  std::string directory;   // where it is, to resolve the relative paths run.json records
   std::string run_source;  // "" when the folder has no run.json
   std::string run_text;
   std::string report_source;  // "" when the folder has no report.json
@@ -123,10 +123,10 @@ struct Finding {
 // A file a verdict rests on: what was recorded and what it digests to now.
 struct Material {
   std::string test;
-  std::string role;  // results, policy, baseline, reference, report
-  std::string path;  // as recorded
-  std::string digest;                   // as recorded ("" = the run could not read it)
-  std::optional<std::string> current;   // now; nullopt = missing
+  std::string role;                    // results, policy, baseline, reference, report
+  std::string path;                    // as recorded
+  std::string digest;                  // as recorded ("" = the run could not read it)
+  std::optional<std::string> current;  // now; nullopt = missing
   [[nodiscard]] bool verified() const { return !digest.empty() && current == digest; }
 };
 

@@ -1,14 +1,14 @@
 // perfgate readiness DIR... [--require-live] [--require-suite S]... [--require-drill D]...
 // [--json FILE]: the readiness packet of a run (docs/readiness.md). This file finds and reads the
 // artifacts, digests the files run.json records, and reads the clock; readiness.cpp decides.
-#include "commands.hpp"
-#include "common.hpp"
-#include "exit_code.hpp"
-
 #include <perfgate/digest.hpp>
 #include <perfgate/io.hpp>
 #include <perfgate/readiness.hpp>
 #include <perfgate/version.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "exit_code.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -42,8 +42,7 @@ bool ends_with(const std::string& text, std::string_view suffix) {
 // How the packet names a folder: relative to the searched folder that holds it.
 std::string folder_name(const fs::path& folder, const fs::path& root) {
   const fs::path relative = folder.lexically_relative(root);
-  return relative.empty() || relative == "." ? root.filename().string()
-                                             : relative.generic_string();
+  return relative.empty() || relative == "." ? root.filename().string() : relative.generic_string();
 }
 
 // Reads `path` into `text`; an unreadable file is recorded, never skipped.
@@ -65,8 +64,9 @@ void collect(const std::string& root, readiness::Inputs& inputs) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     inputs.unreadable.push_back(
-        {root, "not a folder (perfgate readiness takes folders that hold gate artifacts, e.g. "
-               "build/perfgate-artifacts)"});
+        {root,
+         "not a folder (perfgate readiness takes folders that hold gate artifacts, e.g. "
+         "build/perfgate-artifacts)"});
     return;
   }
   const fs::path base = fs::weakly_canonical(root, ec);

@@ -1,10 +1,10 @@
 // The evidence block of run.json (evidence.hpp): the digests of the files a gate test's verdict
 // rests on, taken when its gate read them, so that `perfgate readiness` can tell evidence measured
 // here from files replayed or altered since (docs/readiness.md).
-#include "run.hpp"
-
 #include <perfgate/digest.hpp>
 #include <perfgate/io.hpp>
+
+#include "run.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -53,8 +53,8 @@ void record_file(RunState& state, RunEvidence& evidence, const std::string& role
 }  // namespace
 
 void record_evidence(RunState& state, const GateCall& call) {
-  RunEvidence& evidence = state.record.evidence ? *state.record.evidence
-                                                : state.record.evidence.emplace();
+  RunEvidence& evidence =
+      state.record.evidence ? *state.record.evidence : state.record.evidence.emplace();
   evidence.measured = state.lane == run::Lane::instr ? "instructions"
                       : call.reference.empty()       ? "benchmark"
                                                      : "paired";

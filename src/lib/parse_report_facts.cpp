@@ -3,16 +3,17 @@
 // written before waivers existed has none; when they are there, every member is checked.
 #include <perfgate/readiness.hpp>
 
-#include <algorithm>
-
 #include "summary_reader.hpp"
+
+#include <algorithm>
 
 namespace perfgate {
 
 namespace {
 
-constexpr std::string_view k_waiver_statuses = "\"in_force\", \"exceeded\", \"expired\" or "
-                                               "\"ready_to_retire\"";
+constexpr std::string_view k_waiver_statuses =
+    "\"in_force\", \"exceeded\", \"expired\" or "
+    "\"ready_to_retire\"";
 
 bool known_status(std::string_view status) {
   return status == "in_force" || status == "exceeded" || status == "expired" ||
@@ -42,9 +43,9 @@ void read_waiver(const boost::json::value& value, const std::string& source,
   waiver.expires = optional_text(member, "expires");
   waiver.status = member.text("status", false);
   if (member.contains("status") && !known_status(waiver.status)) {
-    diagnostics.error(source, member.pointer("status"),
-                      "expected " + std::string(k_waiver_statuses) + ", got \"" + waiver.status +
-                          "\"");
+    diagnostics.error(
+        source, member.pointer("status"),
+        "expected " + std::string(k_waiver_statuses) + ", got \"" + waiver.status + "\"");
   }
   const auto same = [&](const WaiverRecord& other) {
     return other.benchmark == waiver.benchmark && other.metric == waiver.metric &&
@@ -63,7 +64,8 @@ void read_facts(ReportFacts& facts, const boost::json::object& root, const std::
     facts.suite = optional_text(member, "suite");
     facts.commit = optional_text(member, "commit");
   }
-  if (const auto* sources = root.if_contains("sources"); sources != nullptr && sources->is_object()) {
+  if (const auto* sources = root.if_contains("sources");
+      sources != nullptr && sources->is_object()) {
     detail::MemberReader member(sources->get_object(), source, "/sources", diagnostics);
     facts.baseline_source = optional_text(member, "baseline");
     facts.candidate_source = optional_text(member, "candidate");

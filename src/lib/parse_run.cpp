@@ -33,7 +33,9 @@ std::size_t measuring_processes(const boost::json::object& root) {
   for (const boost::json::value& process : processes->get_array()) {
     const boost::json::value* role =
         process.is_object() ? process.get_object().if_contains("role") : nullptr;
-    const std::string_view name = role != nullptr && role->is_string() ? std::string_view(role->get_string()) : std::string_view();
+    const std::string_view name = role != nullptr && role->is_string()
+                                      ? std::string_view(role->get_string())
+                                      : std::string_view();
     if (!name.empty() && (name.size() < 6 || name.substr(name.size() - 6) != "warmup")) {
       ++count;
     }

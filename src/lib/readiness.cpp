@@ -1,9 +1,8 @@
 // The readiness packet's fold (readiness.hpp, docs/readiness.md): gate artifacts and drill results
 // in, one packet out. Pure: the caller reads the files and says what each recorded file digests
 // to now.
-#include <perfgate/readiness.hpp>
-
 #include <perfgate/natural_order.hpp>
+#include <perfgate/readiness.hpp>
 
 #include <algorithm>
 #include <map>
@@ -13,10 +12,14 @@ namespace perfgate::readiness {
 namespace {
 
 // Modes whose run.json is a gate's verdict on measured results.
-bool gate_mode(std::string_view mode) { return mode == "perf" || mode == "instr" || mode == "smoke"; }
+bool gate_mode(std::string_view mode) {
+  return mode == "perf" || mode == "instr" || mode == "smoke";
+}
 
 // Modes that are neither a gate nor a fixture the gates depend on: not gate results.
-bool ignored_mode(std::string_view mode) { return mode == "summary" || mode == "record"; }
+bool ignored_mode(std::string_view mode) {
+  return mode == "summary" || mode == "record";
+}
 
 void add_distinct(std::vector<std::string>& values, const std::string& value) {
   if (!value.empty() && std::find(values.begin(), values.end(), value) == values.end()) {
@@ -37,7 +40,9 @@ std::string first_problem(const Diagnostics& diagnostics) {
   return text;
 }
 
-bool absolute(const std::string& path) { return !path.empty() && path.front() == '/'; }
+bool absolute(const std::string& path) {
+  return !path.empty() && path.front() == '/';
+}
 
 std::string short_digest(const std::string& digest) {
   return digest.size() > 19 ? digest.substr(0, 19) + "…" : digest;
@@ -183,8 +188,8 @@ void Folder::gate(const GateArtifact& artifact) {
 
 // Every recorded file digested again: a file gone makes the evidence a sample (it cannot be
 // checked again), a file changed is a blocker (stale or altered evidence).
-void Folder::check_files(TestEntry& test, const GateArtifact& artifact,
-                         const RunEvidence& evidence, const std::string& file) {
+void Folder::check_files(TestEntry& test, const GateArtifact& artifact, const RunEvidence& evidence,
+                         const std::string& file) {
   bool results = false;
   for (const RecordedFile& recorded : evidence.files) {
     Material material;
@@ -192,10 +197,9 @@ void Folder::check_files(TestEntry& test, const GateArtifact& artifact,
     material.role = recorded.role;
     material.path = recorded.path;
     material.digest = recorded.digest;
-    const std::string where =
-        absolute(recorded.path) || artifact.directory.empty()
-            ? recorded.path
-            : artifact.directory + "/" + recorded.path;
+    const std::string where = absolute(recorded.path) || artifact.directory.empty()
+                                  ? recorded.path
+                                  : artifact.directory + "/" + recorded.path;
     material.current = m_digest_of(where);
     results = results || recorded.role == "results";
     const std::string what = recorded.role + " file '" + recorded.path + "'";
@@ -208,9 +212,8 @@ void Folder::check_files(TestEntry& test, const GateArtifact& artifact,
     } else if (*material.current != recorded.digest) {
       test.sample_reason = "its " + what + " changed since the gate read it";
       blocker({"evidence-mismatch", test.suite, test.test, "",
-               what + " changed since the gate read it (recorded " +
-                   short_digest(recorded.digest) + ", now " + short_digest(*material.current) +
-                   "): stale or altered evidence",
+               what + " changed since the gate read it (recorded " + short_digest(recorded.digest) +
+                   ", now " + short_digest(*material.current) + "): stale or altered evidence",
                file});
     }
     m_packet.materials.push_back(std::move(material));
@@ -241,8 +244,8 @@ void Folder::waivers(const TestEntry& test, const ReportFacts& facts, const std:
                              (waiver.metric.empty() ? "" : " " + waiver.metric) +
                              (waiver.owner.empty() ? "" : " (owner " + waiver.owner + ")");
     if (waiver.status == "expired") {
-      blocker({"waiver-expired", test.suite, test.test, "",
-               what + " expired on " + waiver.expires, file});
+      blocker({"waiver-expired", test.suite, test.test, "", what + " expired on " + waiver.expires,
+               file});
     } else if (waiver.status == "exceeded") {
       blocker({"waiver-exceeded", test.suite, test.test, "",
                what + ": the change is beyond the waiver's limit", file});
@@ -275,9 +278,9 @@ void Folder::drill(const DrillFile& file) {
                        std::to_string(drill.actual_exit));
   }
   if (!drill.message_found) {
-    disagree.push_back("the expected message was not found" +
-                       (drill.message_regex.empty() ? std::string()
-                                                    : " (" + drill.message_regex + ")"));
+    disagree.push_back(
+        "the expected message was not found" +
+        (drill.message_regex.empty() ? std::string() : " (" + drill.message_regex + ")"));
   }
   if (!drill.artifacts_written) {
     disagree.push_back("the artifacts were not written");
@@ -369,7 +372,10 @@ void Folder::evidence() {
     if (test.evidence != Evidence::sample) {
       continue;
     }
-    Finding finding{"sample-evidence", test.suite, test.test, "",
+    Finding finding{"sample-evidence",
+                    test.suite,
+                    test.test,
+                    "",
                     test.test + " is sample evidence, replayed rather than measured here: " +
                         test.sample_reason,
                     ""};

@@ -3,10 +3,10 @@
 // attests it; docs/readiness.md has the mapping member by member.
 #include <perfgate/readiness.hpp>
 
+#include "render_json_writer.hpp"
+
 #include <algorithm>
 #include <set>
-
-#include "render_json_writer.hpp"
 
 namespace perfgate::readiness {
 

@@ -11,9 +11,13 @@ namespace {
 
 constexpr std::size_t k_rows = 40;  // rows of a table before "… and N more"
 
-std::string cell(std::string_view text) { return detail::markdown_cell(text); }
+std::string cell(std::string_view text) {
+  return detail::markdown_cell(text);
+}
 
-std::string count(std::size_t n) { return std::to_string(n); }
+std::string count(std::size_t n) {
+  return std::to_string(n);
+}
 
 // "suite / test" or "drill x", what a finding is about.
 std::string where(const Finding& finding) {
@@ -41,8 +45,8 @@ void findings(std::ostream& out, std::string_view title, const std::vector<Findi
       << "| --- | --- | --- | --- |\n";
   for (std::size_t i = 0; i < list.size() && i < k_rows; ++i) {
     const Finding& finding = list[i];
-    out << "| `" << finding.kind << "` | " << cell(where(finding)) << " | "
-        << cell(finding.message) << " | " << cell(finding.file) << " |\n";
+    out << "| `" << finding.kind << "` | " << cell(where(finding)) << " | " << cell(finding.message)
+        << " | " << cell(finding.file) << " |\n";
   }
   more(out, list.size());
 }
@@ -118,9 +122,9 @@ void subject(std::ostream& out, const Packet& packet) {
   }
   out << "\n## Subject and materials\n\n- commit: " << joined(packet.commits)
       << "\n- runner fingerprint: " << joined(packet.runner_fingerprints)
-      << "\n- toolchain: " << joined(packet.toolchains) << "\n- recorded files: "
-      << packet.materials.size() << " (" << verified << " unchanged, " << changed
-      << " changed, " << missing << " missing or never read)\n";
+      << "\n- toolchain: " << joined(packet.toolchains)
+      << "\n- recorded files: " << packet.materials.size() << " (" << verified << " unchanged, "
+      << changed << " changed, " << missing << " missing or never read)\n";
   if (!packet.generated_at.empty()) {
     out << "- packet made " << packet.generated_at << " by perfgate " << packet.tool_version
         << "\n";
@@ -138,8 +142,7 @@ void render_markdown(const Packet& packet, std::ostream& out) {
       << "ready: " << (packet.ready ? "true" : "false")
       << ", blocker_count: " << packet.blockers.size()
       << ", evidence: " << to_string(packet.evidence) << ", " << count(gates) << " test(s) in "
-      << count(packet.suites.size()) << " suite(s), " << count(packet.drills.size())
-      << " drill(s)";
+      << count(packet.suites.size()) << " suite(s), " << count(packet.drills.size()) << " drill(s)";
   if (packet.requirements.live) {
     out << ", live evidence required";
   }

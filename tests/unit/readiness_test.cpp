@@ -21,8 +21,9 @@ std::string run_json(const std::string& suite, const std::string& test, const st
                      int exit_code, const std::string& evidence, bool measured = true) {
   std::string text = R"({"schema": "perfgate.run/2", "test": ")" + test + R"(", "suite": ")" +
                      suite + R"(", "family": "BM_X", "mode": "perf", "lane": "wall-time",
-    "status": ")" + status + R"(", "exit_code": )" + std::to_string(exit_code) +
-                     R"(, "summary": "gate )" + status + R"(", "commit": "abc123",
+    "status": ")" + status +
+                     R"(", "exit_code": )" + std::to_string(exit_code) + R"(, "summary": "gate )" +
+                     status + R"(", "commit": "abc123",
     "runner": "ci", "baseline": "b.json", "baseline_kind": "committed", "confirmation": null,
     "contended": false, "conditions": [], "started_at": "2026-01-02T03:04:05Z",
     "duration_seconds": 1, "processes": [)";
@@ -47,13 +48,14 @@ std::string evidence_json() {
 }
 
 // A report.json with `fail` failing decisions and `extra` members.
-std::string report_json(int exit_code, const std::string& status, const std::string& decisions = "[]",
-                        const std::string& extra = "") {
+std::string report_json(int exit_code, const std::string& status,
+                        const std::string& decisions = "[]", const std::string& extra = "") {
   return R"({"schema": "perfgate.report/1", "run": {"test": "t", "suite": "replayed"},
     "sources": {"baseline": "base.json", "candidate": "new.json"}, "status": ")" +
          status + R"(", "exit_code": )" + std::to_string(exit_code) +
          R"(, "counts": {"error": 0, "fail": 0, "missing": 0, "noisy": 0, "warn": 0, "waived": 0,
-    "improved": 0, "new": 0, "pass": 1}, "decisions": )" + decisions + extra + "}";
+    "improved": 0, "new": 0, "pass": 1}, "decisions": )" +
+         decisions + extra + "}";
 }
 
 std::string drill_json(const std::string& name, int expected, int actual, bool passed,
@@ -94,8 +96,10 @@ struct Files {
 Inputs live_inputs() {
   Inputs inputs;
   inputs.roots = {"build/perfgate-artifacts"};
-  inputs.gates.push_back(run_folder("s", "perf.s.A", run_json("s", "perf.s.A", "passed", 0, evidence_json())));
-  inputs.gates.push_back(run_folder("s", "perf.s.B", run_json("s", "perf.s.B", "passed", 0, evidence_json())));
+  inputs.gates.push_back(
+      run_folder("s", "perf.s.A", run_json("s", "perf.s.A", "passed", 0, evidence_json())));
+  inputs.gates.push_back(
+      run_folder("s", "perf.s.B", run_json("s", "perf.s.B", "passed", 0, evidence_json())));
   return inputs;
 }
 
@@ -140,7 +144,8 @@ TEST(ParseReportFacts, ReadsWaiversOfDecisionsAndTheTopLevelListOnce) {
       R"({"benchmark": "BM_A", "metric": "real_time", "max_change_pct": 5, "owner": "ann",
           "reason": "known", "tracking": "https://x/1", "expires": "2027-01-01", "status": "in_force"})";
   const auto facts = parse_report_facts(
-      report_json(0, "passed", R"([{"benchmark": "BM_A", "verdict": "waived", "waiver": )" + waiver + "}]",
+      report_json(0, "passed",
+                  R"([{"benchmark": "BM_A", "verdict": "waived", "waiver": )" + waiver + "}]",
                   R"(, "waivers": [)" + waiver + "]"),
       "report.json");
   ASSERT_TRUE(facts.has_value()) << format_diagnostics(facts.error());
@@ -152,7 +157,8 @@ TEST(ParseReportFacts, ReadsWaiversOfDecisionsAndTheTopLevelListOnce) {
 
 TEST(ParseReportFacts, RejectsAnUnknownWaiverStatus) {
   const auto facts = parse_report_facts(
-      report_json(0, "passed", "[]", R"(, "waivers": [{"benchmark": "BM_A", "status": "forever"}])"),
+      report_json(0, "passed", "[]",
+                  R"(, "waivers": [{"benchmark": "BM_A", "status": "forever"}])"),
       "report.json");
   ASSERT_FALSE(facts.has_value());
   EXPECT_EQ(format_diagnostic(facts.error().items().front()),
@@ -176,8 +182,8 @@ TEST(Readiness, ACleanLiveRunIsReady) {
 
 TEST(Readiness, AFailingSuiteIsABlockerNamingIt) {
   Inputs inputs = live_inputs();
-  inputs.gates.push_back(run_folder("search", "perf.search.F",
-                                    run_json("search", "perf.search.F", "failed", 1, "")));
+  inputs.gates.push_back(
+      run_folder("search", "perf.search.F", run_json("search", "perf.search.F", "failed", 1, "")));
   const Files files;
   const Packet packet = fold(inputs, files.lookup());
   EXPECT_FALSE(packet.ready);
@@ -190,8 +196,10 @@ TEST(Readiness, AFailingSuiteIsABlockerNamingIt) {
 
 TEST(Readiness, InconclusiveAndRunFailedTestsAreBlockers) {
   Inputs inputs = live_inputs();
-  inputs.gates.push_back(run_folder("s", "perf.s.C", run_json("s", "perf.s.C", "inconclusive", 4, "")));
-  inputs.gates.push_back(run_folder("s", "perf.s.D", run_json("s", "perf.s.D", "run-failed", 3, "")));
+  inputs.gates.push_back(
+      run_folder("s", "perf.s.C", run_json("s", "perf.s.C", "inconclusive", 4, "")));
+  inputs.gates.push_back(
+      run_folder("s", "perf.s.D", run_json("s", "perf.s.D", "run-failed", 3, "")));
   const Files files;
   const Packet packet = fold(inputs, files.lookup());
   EXPECT_TRUE(has_blocker(packet, "test-inconclusive"));
@@ -234,7 +242,8 @@ TEST(Readiness, ReplayedResultsAreSampleAndRefusedUnderRequireLive) {
   replayed.report_text = report_json(0, "passed");
   inputs.gates.push_back(replayed);
   // run.json of a run that measured nothing (no benchmark process), and one without digests.
-  inputs.gates.push_back(run_folder("s", "perf.s.A", run_json("s", "perf.s.A", "passed", 0, evidence_json(), false)));
+  inputs.gates.push_back(
+      run_folder("s", "perf.s.A", run_json("s", "perf.s.A", "passed", 0, evidence_json(), false)));
   inputs.gates.push_back(run_folder("s", "perf.s.B", run_json("s", "perf.s.B", "passed", 0, "")));
   inputs.requirements.live = true;
   const Files files;
@@ -355,8 +364,8 @@ TEST(RenderReadiness, JsonHasTheTopLevelMembers) {
 
 TEST(RenderReadiness, MarkdownLeadsWithTheAnswer) {
   Inputs inputs = live_inputs();
-  inputs.gates.push_back(run_folder("search", "perf.search.F",
-                                    run_json("search", "perf.search.F", "failed", 1, "")));
+  inputs.gates.push_back(
+      run_folder("search", "perf.search.F", run_json("search", "perf.search.F", "failed", 1, "")));
   const Files files;
   std::ostringstream out;
   render_markdown(fold(inputs, files.lookup()), out);
@@ -374,8 +383,9 @@ namespace {
 
 TEST(RenderReadiness, InTotoStatementSaysFailedAndNamesTheFailedTest) {
   Inputs inputs = live_inputs();
-  inputs.gates.push_back(run_folder("search", "perf.search.F",
-                                    run_json("search", "perf.search.F", "failed", 1, evidence_json())));
+  inputs.gates.push_back(
+      run_folder("search", "perf.search.F",
+                 run_json("search", "perf.search.F", "failed", 1, evidence_json())));
   Files files;
   files.digests["/build/perfgate-artifacts/search/perf.search.F/results.json"] = k_results;
   std::ostringstream out;
@@ -385,7 +395,8 @@ TEST(RenderReadiness, InTotoStatementSaysFailedAndNamesTheFailedTest) {
             std::string::npos);
   EXPECT_NE(json.find("\"result\": \"FAILED\""), std::string::npos);
   EXPECT_NE(json.find("\"gitCommit\": \"abc123\""), std::string::npos);
-  EXPECT_NE(json.find("\"failedTests\": [\n      \"search/perf.search.F\"\n    ]"), std::string::npos)
+  EXPECT_NE(json.find("\"failedTests\": [\n      \"search/perf.search.F\"\n    ]"),
+            std::string::npos)
       << json;
   EXPECT_NE(json.find("\"name\": \"/src/gates/default.json\""), std::string::npos);
 }
