@@ -2,7 +2,10 @@
 // the run context it measured under ("perfgate.context/1", context.json). docs/formats.md.
 #pragma once
 
+#include <perfgate/evidence.hpp>
+
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +26,9 @@ struct ProcessRecord {
   bool contended = false;
 };
 
-struct RunRecord {
+// The writer's side of run.json (the reader's is summary.hpp's RecordedRun: two types of one name
+// would break the one-definition rule in the perfgate executable, which links both).
+struct RunLog {
   std::string test;
   std::string suite;
   std::string family;
@@ -43,9 +48,11 @@ struct RunRecord {
   double duration_seconds = 0;
   std::vector<ProcessRecord> processes;
   std::map<std::string, std::string> paired;  // the paired lane: method, seed, order, ...
+  // The files the verdict rests on and their digests (a gate test whose gate ran; docs/formats.md).
+  std::optional<RunEvidence> evidence;
 };
 
-std::string run_record_json(const RunRecord& record);
+std::string run_record_json(const RunLog& record);
 std::string context_json(const std::map<std::string, std::string>& context);
 
 }  // namespace perfgate

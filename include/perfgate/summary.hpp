@@ -4,6 +4,7 @@
 #pragma once
 
 #include <perfgate/evaluate.hpp>
+#include <perfgate/evidence.hpp>
 #include <perfgate/render.hpp>
 #include <perfgate/result.hpp>
 
@@ -34,7 +35,7 @@ std::string_view to_string(TestStatus status);  // "passed", ..., "invalid-input
 std::optional<TestStatus> test_status_from_string(std::string_view text);
 
 // One gate test's run.json ("perfgate.run/2", docs/reports.md) as a summary reads it back; the
-// writer's struct is RunRecord (run_record.hpp): one name per type, or the one-definition rule
+// writer's struct is RunLog (run_record.hpp): one name per type, or the one-definition rule
 // breaks (two structs named RunRecord corrupted the stack under ASan). Members the reader does not know
 // are ignored (a newer run step may add some); a missing or mistyped one is a diagnostic.
 struct RecordedRun {
@@ -56,6 +57,10 @@ struct RecordedRun {
   std::vector<std::string> conditions;
   std::string started_at;  // ISO 8601
   double duration_seconds = 0;
+  // The processes it ran that measured (every one but a warm-up), and the evidence its gate
+  // recorded (absent from a run.json written before perfgate recorded it, or when no gate ran).
+  std::size_t measuring_processes = 0;
+  std::optional<RunEvidence> evidence;
 };
 
 Result<RecordedRun> parse_run_record(std::string_view text, const std::string& source);

@@ -23,5 +23,6 @@ Command setup_report(CLI::App& parent);
 Command setup_history(CLI::App& parent);
 Command setup_changes(CLI::App& parent);
 Command setup_trend(CLI::App& parent);
+Command setup_readiness(CLI::App& parent);
 
 }  // namespace perfgate::cli

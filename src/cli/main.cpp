@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
                                         setup_baseline(app), setup_measure(app),
                                         setup_run(app), setup_discover(app),
                                         setup_report(app), setup_history(app),
-                                        setup_changes(app), setup_trend(app)};
+                                        setup_changes(app), setup_trend(app),
+                                        setup_readiness(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -51,7 +51,7 @@ struct RunState {
   run::ClassChoice toolchain;
   run::BaselineChoice baseline;
   RunInfo info;        // every report's header
-  RunRecord record;    // run.json
+  RunLog record;       // run.json
   // The load around each measured benchmark run (contention.hpp), in the order they ran.
   std::vector<LoadReport> loads;
   // The result of the gate look the test's verdict rests on (the last one with reports): what the
@@ -114,6 +114,8 @@ GateOutcome run_gate(RunState& state, const GateCall& call);
 // The waiver file of a gate under `policy`: WAIVERS, else waivers.json beside the policy when it
 // exists, else "" (none).
 std::string waivers_path(const RunConfig& config, const std::string& policy);
+// run_evidence.cpp: the digests of the files a gate with reports read, into run.json.
+void record_evidence(RunState& state, const GateCall& call);
 // Every report format into `dir` (none when empty); `print`: the text report and the CTest
 // measurements to stdout too. False after saying why a report could not be written.
 bool write_reports(const RunState& state, const GateResult& result, const std::string& dir,

@@ -264,6 +264,7 @@ GateOutcome run_gate(RunState& state, const GateCall& call) {
   outcome.exit = exit_code(outcome.result);
   if (!call.report_dir.empty()) {
     attach_history(state, outcome.result);
+    record_evidence(state, call);
     state.gated = outcome.result;
   }
   if ((!call.report_dir.empty() || call.print) &&

@@ -74,7 +74,7 @@ std::string relative_text(const RunState& state, std::string text) {
 // run.json always; report.md/.txt/.html when the gate did not write them (a crash, a refusal).
 void write_run_files(RunState& state, run::Outcome outcome) {
   outcome.summary = relative_text(state, outcome.summary);
-  RunRecord& record = state.record;
+  RunLog& record = state.record;
   record.status = std::string(run::to_string(outcome.status));
   record.exit_code = run::exit_code(outcome.status);
   record.summary = outcome.summary;

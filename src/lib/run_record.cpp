@@ -33,9 +33,26 @@ json::object process_json(const ProcessRecord& process) {
   return object;
 }
 
+json::object evidence_json(const RunEvidence& evidence) {
+  json::object object;
+  object["measured"] = evidence.measured;
+  object["runner_fingerprint"] = evidence.runner_fingerprint;
+  object["toolchain"] = evidence.toolchain;
+  json::array files;
+  for (const RecordedFile& file : evidence.files) {
+    json::object entry;
+    entry["role"] = file.role;
+    entry["path"] = file.path;
+    entry["digest"] = file.digest;
+    files.emplace_back(std::move(entry));
+  }
+  object["files"] = std::move(files);
+  return object;
+}
+
 }  // namespace
 
-std::string run_record_json(const RunRecord& record) {
+std::string run_record_json(const RunLog& record) {
   json::object object;
   object["schema"] = "perfgate.run/2";
   object["test"] = record.test;
@@ -66,6 +83,9 @@ std::string run_record_json(const RunRecord& record) {
       paired[key] = value;
     }
     object["paired"] = std::move(paired);
+  }
+  if (record.evidence) {
+    object["evidence"] = evidence_json(*record.evidence);
   }
   return json::serialize(object) + "\n";
 }
