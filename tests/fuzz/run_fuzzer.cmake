@@ -55,11 +55,11 @@ execute_process(
 
 file(READ "${_log}" _text)
 set(_runs "?")
-if(_text MATCHES "stat::number_of_executed_units: ([0-9]+)")
+if(_text MATCHES "stat::number_of_executed_units: +([0-9]+)")
   set(_runs "${CMAKE_MATCH_1}")
 endif()
 set(_new "?")
-if(_text MATCHES "stat::new_units_added: ([0-9]+)")
+if(_text MATCHES "stat::new_units_added: +([0-9]+)")
   set(_new "${CMAKE_MATCH_1}")
 endif()
 # The last status line: "#N ... cov: C ft: F corp: K/S ..." (K inputs in the corpus in memory).
