@@ -15,7 +15,6 @@
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <string_view>
 
 namespace json = boost::json;
 
@@ -56,7 +55,7 @@ int main(int argc, char** argv) {
       while (long_name.size() < std::stoul(argv[5])) {
         long_name += "ab";
       }
-      const std::string old_name(std::string_view(object.at("name").as_string()));
+      const std::string old_name(object.at("name").as_string());
       object["name"] = long_name + old_name.substr(benchmark.size());  // keeps "_mean" etc.
       if (object.contains("run_name")) {
         object["run_name"] = long_name;
