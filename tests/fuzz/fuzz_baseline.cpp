@@ -1,7 +1,7 @@
 // libFuzzer target of parse_baseline: "perfgate.baseline/1" (docs/fuzzing.md).
-#include "fuzz_support.hpp"
-
 #include <perfgate/parse.hpp>
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto text = perfgate::fuzz::text_of(data, size);

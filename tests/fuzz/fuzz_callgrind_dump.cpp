@@ -1,8 +1,8 @@
 // libFuzzer target of callgrind::parse_dump: one callgrind dump, read by the instructions lane
 // (docs/fuzzing.md).
-#include "fuzz_support.hpp"
-
 #include <perfgate/callgrind.hpp>
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto text = perfgate::fuzz::text_of(data, size);

@@ -1,8 +1,8 @@
 // libFuzzer target of parse_results: a results file, Google Benchmark JSON or a perfgate
 // baseline, told apart by its content (docs/fuzzing.md).
-#include "fuzz_support.hpp"
-
 #include <perfgate/parse.hpp>
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto text = perfgate::fuzz::text_of(data, size);

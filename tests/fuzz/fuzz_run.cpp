@@ -1,8 +1,8 @@
 // libFuzzer target of parse_run_record: an artifact folder's run.json ("perfgate.run/2"), read
 // by `perfgate report` (docs/fuzzing.md).
-#include "fuzz_support.hpp"
-
 #include <perfgate/summary.hpp>
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto text = perfgate::fuzz::text_of(data, size);

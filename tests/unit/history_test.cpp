@@ -81,8 +81,8 @@ TEST(History, JsonErrorsNameThePlace) {
   ASSERT_FALSE(other.has_value());
 }
 
-// Found with the fuzz targets (docs/fuzzing.md): "samples": 1e19 was converted to long long before its
-// range was checked, which is undefined behaviour.
+// Found with the fuzz targets (docs/fuzzing.md): "samples": 1e19 was converted to long long
+// before its range was checked, which is undefined behaviour.
 TEST(History, JsonRefusesASampleCountBeyondEveryInteger) {
   auto entries = history_entries(two_decisions(), context());
   std::ostringstream json;
