@@ -8,6 +8,8 @@ cmake_minimum_required(VERSION 3.25)
 
 set(_perfgate_packages
   g++
+  clang
+  libclang-rt-14-dev  # with clang: the asan preset, libFuzzer and its sanitizer runtimes
   cmake
   git
   libbenchmark-dev

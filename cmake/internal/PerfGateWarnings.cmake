@@ -15,3 +15,10 @@ if(PERFGATE_SANITIZE)
     $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   target_link_options(perfgate_sanitizers INTERFACE -fsanitize=${PERFGATE_SANITIZE})
 endif()
+
+# PERFGATE_FUZZ (docs/fuzzing.md): the library gets libFuzzer's coverage instrumentation; the
+# fuzz targets of tests/fuzz link the fuzzer itself.
+add_library(perfgate_fuzzing INTERFACE)
+if(PERFGATE_FUZZ)
+  target_compile_options(perfgate_fuzzing INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -1231,7 +1231,10 @@ void tally_contradictions(const Benchmark& benchmark, const BenchmarkState& stat
       continue;
     }
     const RowStatistics rows = statistics_of(series.samples);
-    for (const auto& [statistic, written] : series.aggregates) {
+    for (const auto& aggregate : series.aggregates) {
+      // Named copies, not a structured binding: C++17 lambdas cannot capture bindings (clang).
+      const std::string& statistic = aggregate.first;
+      const double written = aggregate.second;
       const std::optional<Expected> expected =
           expected_aggregate(rows, statistic, state.cv_is_fraction);
       if (!expected || !std::isfinite(written) || !std::isfinite(expected->value) ||

@@ -163,8 +163,10 @@ TrendResult analyse_trend(const std::vector<HistoryEntry>& entries, const TrendO
     TrendSeries series;
     series.key = key;
     series.changes = find_changes(values, options.changes);
+    // The count by value: C++17 lambdas cannot capture the structured binding `runs` (clang).
+    const std::size_t run_count = runs.size();
     const auto to_run = [&](std::size_t index) {
-      return index < positions.size() ? positions[index] : runs.size();
+      return index < positions.size() ? positions[index] : run_count;
     };
     for (ChangePoint& point : series.changes.change_points) {
       point.index = to_run(point.index);

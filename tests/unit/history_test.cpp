@@ -81,6 +81,26 @@ TEST(History, JsonErrorsNameThePlace) {
   ASSERT_FALSE(other.has_value());
 }
 
+// Found with the fuzz targets (docs/fuzzing.md): "samples": 1e19 was converted to long long
+// before its range was checked, which is undefined behaviour.
+TEST(History, JsonRefusesASampleCountBeyondEveryInteger) {
+  auto entries = history_entries(two_decisions(), context());
+  std::ostringstream json;
+  render_history_json(entries, json);
+  std::string text = json.str();
+  const std::string samples = "\"samples\": ";
+  const std::size_t at = text.find(samples);
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::size_t end = text.find_first_of(",}", at);
+  text.replace(at + samples.size(), end - at - samples.size(), "1e19");
+  const auto wrong = parse_history_json(text, "h.json");
+  ASSERT_FALSE(wrong.has_value());
+  const std::string errors = format_diagnostics(wrong.error());
+  EXPECT_NE(errors.find("h.json: error: /entries/0/samples: expected a whole number from 0 to "),
+            std::string::npos)
+      << errors;
+}
+
 TEST(History, CsvHasAHeaderAndQuotesWhereNeeded) {
   auto entries = history_entries(two_decisions(), context());
   entries.front().benchmark = "BM_Sort/1024,\"x\"";

@@ -126,6 +126,27 @@ TEST(ParseRun, NamesTheFileAndPointerOfAMissingOrWrongMember) {
             "\"duration_seconds\"\n");
 }
 
+// Found with the fuzz targets (docs/fuzzing.md): a number far outside a whole-number member's
+// range was converted to long long before its range was checked, which is undefined behaviour.
+TEST(ParseRun, RefusesAnExitCodeBeyondEveryInteger) {
+  for (const char* written : {"1e19", "-1e19", "1e308", "9223372036854775808"}) {
+    const auto run = parse_run_record(
+        std::string(R"({"schema": "perfgate.run/2", "test": "perf.x", "suite": "s", "family": "f",
+          "mode": "perf", "lane": "", "status": "failed", "exit_code": )") +
+            written + R"(, "summary": "", "commit": "", "runner": "", "baseline": "",
+          "baseline_kind": "", "confirmation": "", "contended": false, "conditions": [],
+          "started_at": "", "duration_seconds": 1})",
+        "artifacts/x/run.json");
+    ASSERT_FALSE(run.has_value()) << written;
+    const std::string text = format_diagnostics(run.error());
+    EXPECT_EQ(text.rfind("artifacts/x/run.json: error: /exit_code: expected a whole number from 0 "
+                         "to 4, got number ",
+                         0),
+              0U)
+        << text;
+  }
+}
+
 TEST(ParseRun, RefusesAnotherKindOfFile) {
   const auto run = parse_run_record(R"({"schema": "perfgate.report/1"})", "run.json");
   ASSERT_FALSE(run.has_value());
