@@ -73,7 +73,7 @@ class WaiverReader : detail::ReaderBase {
     waiver.benchmark = string_member(object, pointer, "benchmark", true);
     if (!waiver.benchmark.empty()) {
       if (const auto pattern = NamePattern::compile(waiver.benchmark); !pattern) {
-        const Diagnostic& why = pattern.error().items().front();
+        const Diagnostic why = pattern.error().items().front();  // error() is a copy
         error(pointer + "/benchmark", why.message, why.hint);
       }
     }
