@@ -26,7 +26,11 @@ Pool& pool_named(const std::string& name) {
   return pools[name];
 }
 
+// Every pool counts the recorders made for the run and those handed over: the last hand-over is
+// the one that makes the counts equal. All of a run's recorders are made before its timed loop
+// starts (Google Benchmark's start barrier), so no recorder is made after the first hand-over.
 struct LatencyPool {
+  int constructed = 0;
   LogHistogram histogram;
   int submitted = 0;
 };
@@ -39,6 +43,7 @@ struct RatePool {
 };
 
 struct OutcomePool {
+  int constructed = 0;
   std::uint64_t successes = 0;
   std::uint64_t errors = 0;
   std::uint64_t violations = 0;
@@ -58,7 +63,10 @@ double nan() {
 // --- LatencyRecorder ---------------------------------------------------------------------------
 
 LatencyRecorder::LatencyRecorder(benchmark::State& state, std::string name)
-    : m_state(state), m_name(std::move(name)) {}
+    : m_state(state), m_name(std::move(name)) {
+  const std::lock_guard<std::mutex> lock(pools_mutex());
+  ++pool_named<LatencyPool>(m_name).constructed;
+}
 
 LatencyRecorder::~LatencyRecorder() {
   if (!m_published) {
@@ -74,7 +82,7 @@ void LatencyRecorder::publish() {
   const std::lock_guard<std::mutex> lock(pools_mutex());
   LatencyPool& pool = pool_named<LatencyPool>(m_name);
   pool.histogram.merge(m_histogram);
-  if (++pool.submitted < m_state.threads()) {
+  if (++pool.submitted < pool.constructed) {
     return;
   }
   const LogHistogram& all = pool.histogram;
@@ -92,6 +100,7 @@ void LatencyRecorder::publish() {
   set_counter(m_state, m_name + "_count", static_cast<double>(all.count()));
   pool.histogram.clear();
   pool.submitted = 0;
+  pool.constructed = 0;
 }
 
 // --- RateRecorder ------------------------------------------------------------------------------
@@ -132,7 +141,7 @@ void RateRecorder::publish() {
   for (std::size_t i = 0; i < m_counts.size(); ++i) {
     pool.counts[i] += m_counts[i];
   }
-  if (++pool.submitted < m_state.threads()) {
+  if (++pool.submitted < pool.constructed) {
     return;
   }
   // The intervals from the first to the last with any operation; a quiet interval in between is
@@ -168,7 +177,10 @@ void RateRecorder::publish() {
 // --- Outcomes ----------------------------------------------------------------------------------
 
 Outcomes::Outcomes(benchmark::State& state, std::string name)
-    : m_state(state), m_name(std::move(name)) {}
+    : m_state(state), m_name(std::move(name)) {
+  const std::lock_guard<std::mutex> lock(pools_mutex());
+  ++pool_named<OutcomePool>(m_name).constructed;
+}
 
 Outcomes::~Outcomes() {
   if (!m_published) {
@@ -186,7 +198,7 @@ void Outcomes::publish() {
   pool.successes += m_successes;
   pool.errors += m_errors;
   pool.violations += m_violations;
-  if (++pool.submitted < m_state.threads()) {
+  if (++pool.submitted < pool.constructed) {
     return;
   }
   const std::uint64_t attempts = pool.successes + pool.errors;

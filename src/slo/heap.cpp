@@ -140,7 +140,7 @@ void HeapProbe::publish() {
   run.counts.allocations += end.allocations - m_start.allocations;
   run.counts.bytes += end.bytes - m_start.bytes;
   run.iterations += static_cast<std::uint64_t>(m_state.iterations());
-  if (++run.submitted < m_state.threads()) {
+  if (++run.submitted < run.constructed) {
     return;
   }
   const double iterations = run.iterations == 0 ? 1.0 : static_cast<double>(run.iterations);

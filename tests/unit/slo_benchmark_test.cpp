@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -59,7 +60,8 @@ const std::vector<std::uint64_t>& latencies_of(int thread) {
       std::mt19937_64 random(static_cast<std::uint64_t>(100 + t));
       std::lognormal_distribution<double> distribution(std::log(50'000.0 * (1 << t)), 0.8);
       for (benchmark::IterationCount i = 0; i < k_iterations; ++i) {
-        out[static_cast<std::size_t>(t)].push_back(static_cast<std::uint64_t>(distribution(random)));
+        out[static_cast<std::size_t>(t)].push_back(
+            static_cast<std::uint64_t>(distribution(random)));
       }
     }
     return out;
@@ -121,6 +123,32 @@ TEST(SloBenchmark, FourThreadsPublishThePooledPercentilesInEveryRepetition) {
     EXPECT_DOUBLE_EQ(counter(run, "requests_error_ratio"), 0.01);
     EXPECT_DOUBLE_EQ(counter(run, "requests_success_ratio"), 0.99);
     EXPECT_EQ(counter(run, "requests_invariant_violations"), 1.0);
+  }
+}
+
+// A recorder in thread 0 only: the run still publishes, once per repetition, and one
+// repetition's samples never leak into the next.
+void BM_slo_test_one_thread_records(benchmark::State& state) {
+  std::optional<perfgate::slo::LatencyRecorder> latency;
+  if (state.thread_index() == 0) {
+    latency.emplace(state, "solo");
+  }
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    if (latency) {
+      latency->record_ns(1000 + i++ % 100);
+    }
+  }
+}
+BENCHMARK(BM_slo_test_one_thread_records)->Threads(k_threads)->Iterations(1000)->Repetitions(3);
+
+TEST(SloBenchmark, RecorderInOneThreadPublishesItsOwnSamplesPerRepetition) {
+  const auto runs = run_benchmarks("BM_slo_test_one_thread_records");
+  ASSERT_EQ(runs.size(), 3U);
+  for (const auto& run : runs) {
+    EXPECT_EQ(counter(run, "solo_count"), 1000.0) << "repetition " << run.repetition_index;
+    EXPECT_EQ(counter(run, "solo_max_ns"), 1099.0);
+    EXPECT_NEAR(counter(run, "solo_p50_ns"), 1049.0, 1049.0 * LogHistogram::k_relative_error);
   }
 }
 

@@ -36,10 +36,12 @@ inline Clock::time_point now() noexcept {
 
 // How threads hand over (src/slo/benchmark.cpp): each recorder of a run is pooled under its kind
 // and name; publish() merges this thread's numbers into the pool under a lock, and the last of the
-// run's state.threads() recorders to do so sets the counters on its own State and empties the pool
+// run's recorders of that name to do so sets the counters on its own State and empties the pool
 // for the next run. Google Benchmark sums the counters of a run's threads, so the one thread that
 // sets them decides their values. Runs and repetitions are sequential; the threads of one run are
-// not. Use one recorder per name per thread, and call publish() after the timed loop.
+// not, but they all pass a barrier before their timed loop, so every recorder of the run exists
+// before the first hand-over. Make recorders before the timed loop (in any or all threads) and
+// call publish() after it; the destructor publishes if you forget.
 
 // Per-operation latencies of one thread, pooled over the run's threads when published.
 // Counters (for name "latency"): latency_p50_ns, latency_p90_ns, latency_p95_ns, latency_p99_ns,
