@@ -42,6 +42,12 @@ struct RatePool {
   int submitted = 0;
 };
 
+struct ValuePool {
+  int constructed = 0;
+  LogHistogram histogram;
+  int submitted = 0;
+};
+
 struct OutcomePool {
   int constructed = 0;
   std::uint64_t successes = 0;
@@ -172,6 +178,42 @@ void RateRecorder::publish() {
   pool.counts.clear();
   pool.submitted = 0;
   pool.constructed = 0;
+}
+
+// --- ValueRecorder -----------------------------------------------------------------------------
+
+ValueRecorder::ValueRecorder(benchmark::State& state, std::string name, std::string unit_suffix)
+    : m_state(state), m_name(std::move(name)), m_suffix(std::move(unit_suffix)) {
+  const std::lock_guard<std::mutex> lock(pools_mutex());
+  ++pool_named<ValuePool>(m_name).constructed;
+}
+
+ValueRecorder::~ValueRecorder() {
+  if (!m_published) {
+    publish();
+  }
+}
+
+void ValueRecorder::publish() {
+  if (m_published) {
+    return;
+  }
+  m_published = true;
+  const std::lock_guard<std::mutex> lock(pools_mutex());
+  ValuePool& pool = pool_named<ValuePool>(m_name);
+  pool.histogram.merge(m_histogram);
+  if (++pool.submitted < pool.constructed) {
+    return;
+  }
+  const LogHistogram& all = pool.histogram;
+  const std::pair<const char*, double> percentiles[] = {
+      {"_p5", 0.05}, {"_p50", 0.50}, {"_p95", 0.95}, {"_p99", 0.99}, {"_min", 0.0}, {"_max", 1.0}};
+  for (const auto& [statistic, q] : percentiles) {
+    set_counter(m_state, m_name + statistic + m_suffix, all.percentile(q) / 1000.0);
+  }
+  set_counter(m_state, m_name + "_mean" + m_suffix, all.mean() / 1000.0);
+  set_counter(m_state, m_name + "_count", static_cast<double>(all.count()));
+  pool = ValuePool{};
 }
 
 // --- Outcomes ----------------------------------------------------------------------------------

@@ -152,6 +152,47 @@ TEST(SloBenchmark, RecorderInOneThreadPublishesItsOwnSamplesPerRepetition) {
   }
 }
 
+// Per-session values (seed 002's messages per second of each session): thread t records
+// 1 + 10 t + 0.037 k for its k-th session.
+double session_rate(int thread, benchmark::IterationCount k) {
+  return 1.0 + 10.0 * thread + 0.037 * static_cast<double>(k);
+}
+
+void BM_slo_test_values(benchmark::State& state) {
+  perfgate::slo::ValueRecorder rates(state, "session_rate", "_per_s");
+  benchmark::IterationCount k = 0;
+  for (auto _ : state) {
+    rates.record(session_rate(state.thread_index(), k++));
+  }
+}
+BENCHMARK(BM_slo_test_values)->Threads(k_threads)->Iterations(2000);
+
+TEST(SloBenchmark, ValueRecorderPublishesLowPercentilesOfThePooledValues) {
+  std::vector<double> pooled;
+  for (int t = 0; t < k_threads; ++t) {
+    for (benchmark::IterationCount k = 0; k < 2000; ++k) {
+      pooled.push_back(session_rate(t, k));
+    }
+  }
+  std::sort(pooled.begin(), pooled.end());
+  const auto exact = [&](double q) {
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(pooled.size())));
+    return pooled[std::max<std::size_t>(rank, 1) - 1];
+  };
+  const auto runs = run_benchmarks("BM_slo_test_values");
+  ASSERT_EQ(runs.size(), 1U);
+  const auto& run = runs.front();
+  EXPECT_EQ(counter(run, "session_rate_count"), static_cast<double>(pooled.size()));
+  for (const auto& [name, q] : {std::pair<std::string, double>{"session_rate_p5_per_s", 0.05},
+                                {"session_rate_p50_per_s", 0.5},
+                                {"session_rate_p99_per_s", 0.99}}) {
+    EXPECT_NEAR(counter(run, name), exact(q), exact(q) * LogHistogram::k_relative_error + 0.0005)
+        << name;
+  }
+  EXPECT_NEAR(counter(run, "session_rate_min_per_s"), 1.0, 0.0005);
+  EXPECT_NEAR(counter(run, "session_rate_max_per_s"), session_rate(3, 1999), 0.0005);
+}
+
 void BM_slo_test_rate(benchmark::State& state) {
   perfgate::slo::RateRecorder served(state, "served", std::chrono::milliseconds(1));
   for (auto _ : state) {
