@@ -31,8 +31,10 @@ inline constexpr std::string_view k_instructions = "instructions";
 inline constexpr std::string_view k_counter_prefix = "counter:";
 }  // namespace metric
 
-// The one place that knows each built-in metric's unit and direction. Metrics it does not know
-// (user counters) are "lower is better" with no unit unless a policy says otherwise.
+// The one place that knows each built-in metric's unit and direction. User counters are "lower is
+// better" with no unit, unless their name ends in a unit (docs/slo.md, "Counter names"): a time
+// ("counter:latency_p99_ns", "_us", "_ms", "_s") is a time in nanoseconds like real_time, and a
+// rate ("counter:messages_p5_per_s") is "/s", higher is better.
 struct MetricTraits {
   std::string unit;
   Direction direction = Direction::lower_is_better;
@@ -40,6 +42,10 @@ struct MetricTraits {
   bool known = false;  // a built-in metric or a "counter:" name
 };
 MetricTraits metric_traits(std::string_view metric_name);
+// Nanoseconds per unit of a user counter whose key ends in "_ns", "_us", "_ms" or "_s" (the
+// Google Benchmark reader scales such a counter to nanoseconds); nullopt for any other key,
+// including rates such as "ops_per_s" and "ops_per_ms".
+std::optional<double> counter_time_factor(std::string_view counter_key);
 // The built-in metric names, for messages ("did you mean ...").
 std::vector<std::string_view> builtin_metrics();
 

@@ -6,6 +6,10 @@
 namespace perfgate {
 
 namespace {
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
 struct BuiltinMetric {
   std::string_view name;
   std::string_view unit;
@@ -41,7 +45,33 @@ MetricTraits metric_traits(std::string_view metric_name) {
   const bool is_counter = metric_name.size() > metric::k_counter_prefix.size() &&
                           metric_name.substr(0, metric::k_counter_prefix.size()) ==
                               metric::k_counter_prefix;
+  if (is_counter) {
+    const std::string_view key = metric_name.substr(metric::k_counter_prefix.size());
+    if (counter_time_factor(key)) {
+      return {"ns", Direction::lower_is_better, true, true};
+    }
+    if (ends_with(key, "_per_s")) {
+      return {"/s", Direction::higher_is_better, false, true};
+    }
+  }
   return {"", Direction::lower_is_better, false, is_counter};
+}
+
+std::optional<double> counter_time_factor(std::string_view counter_key) {
+  const std::size_t underscore = counter_key.rfind('_');
+  if (underscore == std::string_view::npos || underscore == 0) {
+    return std::nullopt;
+  }
+  const std::string_view unit = counter_key.substr(underscore + 1);
+  if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s") {
+    return std::nullopt;
+  }
+  // "ops_per_s" is a rate, not a time.
+  const std::string_view stem = counter_key.substr(0, underscore);
+  if (stem == "per" || ends_with(stem, "_per")) {
+    return std::nullopt;
+  }
+  return time_unit_factor(unit);
 }
 
 std::vector<std::string_view> builtin_metrics() {

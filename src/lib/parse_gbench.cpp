@@ -189,6 +189,12 @@ struct MetricField {
   bool is_counter = false;
 };
 
+// What a value of `metric` is multiplied by: a user counter named in a time unit
+// ("latency_p99_ms") is scaled to nanoseconds like real_time (model.hpp, docs/slo.md).
+double metric_scale(const MetricField& metric) {
+  return metric.is_counter ? counter_time_factor(metric.metric).value_or(1.0) : 1.0;
+}
+
 bool series_matches(const MetricSeries& series, const MetricField& metric) {
   if (!metric.is_counter) {
     return series.name == metric.metric;
@@ -1013,7 +1019,8 @@ void GbenchReader::fold_metrics(const Entry& entry, std::size_t index) {
     series_for(entry, index, real_metric).samples.push_back(*entry.real_time * unit);
     series_for(entry, index, cpu_metric).samples.push_back(*entry.cpu_time * unit);
     for (const MetricField& metric : entry.metrics) {
-      series_for(entry, index, metric).samples.push_back(metric.field->value.as_double());
+      series_for(entry, index, metric)
+          .samples.push_back(metric.field->value.as_double() * metric_scale(metric));
       if (!metric.is_counter && is_memory_metric(metric.metric) &&
           (state.repetitions > 1 || state.iteration_rows > 1)) {
         m_memory_with_repetitions = true;
@@ -1037,7 +1044,8 @@ void GbenchReader::fold_metrics(const Entry& entry, std::size_t index) {
     series_for(entry, index, cpu_metric).aggregates[statistic] = *entry.cpu_time * unit;
   }
   for (const MetricField& metric : entry.metrics) {
-    series_for(entry, index, metric).aggregates[statistic] = metric.field->value.as_double();
+    series_for(entry, index, metric).aggregates[statistic] =
+        metric.field->value.as_double() * (percentage ? 1.0 : metric_scale(metric));
   }
 }
 
