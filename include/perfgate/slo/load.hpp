@@ -115,7 +115,7 @@ using WorkerHandlerFactory = std::function<Handler(int worker)>;
 //   requests_per_s, worker_p5_per_s, worker_min_per_s, worker_mean_per_s, load_workers
 //   session_rate_{p5,p50,p95,p99,min,max,mean}_per_s, session_rate_count (only if message() was used)
 //   heap_growth_bytes (only when perfgate::slo_heap is linked), rss_growth_bytes,
-//   memory_growth_bytes_per_s, peak_rss_bytes
+//   memory_growth_bytes_per_hour, peak_rss_bytes
 // Only requests that start and complete inside the measured period are counted; those in flight
 // at its end are completed (the workers are joined) but not counted.
 void run_load(benchmark::State& state, const LoadOptions& options, const Handler& handler);
