@@ -21,9 +21,9 @@ inline constexpr int k_max_min_tail_samples = 1000000;
 // percent, so "p5" is 0.05 and "p1" 0.01. Not percentiles: "p0", "p00", "p100" (the maximum),
 // more than 9 digits, an empty <x>.
 struct PercentileName {
-  std::string stem;     // "counter:latency": where its sample count is ("<stem>_count")
-  std::string label;    // "p99", as written
-  std::uint64_t numerator = 0;    // the quantile is numerator / denominator: 99 / 100
+  std::string stem;             // "counter:latency": where its sample count is ("<stem>_count")
+  std::string label;            // "p99", as written
+  std::uint64_t numerator = 0;  // the quantile is numerator / denominator: 99 / 100
   std::uint64_t denominator = 1;
 
   // The tail that decides it: above the percentile for q >= 0.5 ("beyond"), else below it.

@@ -60,7 +60,8 @@ TEST(PercentileName, NeedsTheMinimumTailOverTheTailShare) {
   EXPECT_EQ(needed("counter:l_p50_ns"), 200U);
   EXPECT_EQ(needed("counter:l_p90_ns"), 1000U);
   EXPECT_EQ(needed("counter:l_p95_ns"), 2000U);
-  EXPECT_EQ(needed("counter:l_p99_ns"), 10000U);  // exact: no 10001 from 100 / 0.01 in floating point
+  EXPECT_EQ(needed("counter:l_p99_ns"),
+            10000U);  // exact: no 10001 from 100 / 0.01 in floating point
   EXPECT_EQ(needed("counter:l_p999_ns"), 100000U);
   EXPECT_EQ(needed("counter:s_p5_per_s"), 2000U);
   EXPECT_EQ(needed("counter:s_p1_per_s"), 10000U);
