@@ -3,6 +3,7 @@
 #pragma once
 
 #include <perfgate/model.hpp>
+#include <perfgate/percentile.hpp>
 #include <perfgate/result.hpp>
 #include <perfgate/waiver.hpp>
 
@@ -66,6 +67,11 @@ struct Rule {
   OnInconclusive on_inconclusive = OnInconclusive::inconclusive;
   // Decide a wall-time comparison of one value per side on the point estimate.
   bool allow_single_values = false;
+  // Percentile rules (percentile.hpp: "counter:<x>_p99_ns" and the like) whose side carries the
+  // sample count ("counter:<x>_count" or "_intervals"): the samples beyond the percentile each
+  // repetition must have, else the decision is `noisy` (docs/slo.md). From the rule's
+  // "min_tail_samples", else the policy's, else 100.
+  int min_tail_samples = k_default_min_tail_samples;
 };
 
 enum class OnMissing { fail, warn };
@@ -85,6 +91,8 @@ struct Policy {
   // "accept_bootstrap_verdicts": a gate test against a provisional (bootstrapped) baseline keeps
   // its verdict instead of being inconclusive (docs/baselines.md). Default false.
   bool accept_bootstrap_verdicts = false;
+  // "min_tail_samples": the default of the rules that do not set their own (Rule::min_tail_samples).
+  int min_tail_samples = k_default_min_tail_samples;
 };
 
 // The policy `perfgate compare` uses when none is given: median real and CPU time +10% fails,

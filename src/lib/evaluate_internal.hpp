@@ -35,6 +35,19 @@ bool decide_metric(const Rule& rule, const MetricSeries* base, const MetricSerie
 void decide_repetitions(const Rule& rule, const Benchmark& base, const Benchmark& cand,
                         bool report_only, Decision& d);
 
+// ---- Samples behind a percentile (evaluate_rules.cpp; docs/slo.md) --------------------------
+
+// Why the samples behind a percentile rule's metric (percentile.hpp) are too few on a side the
+// rule gates (the candidate; for a relative rule also the baseline), read from the side's
+// "<x>_count" or "<x>_intervals" counter; empty when every repetition has enough, when the
+// metric is not a percentile, or when no side carries a count (nothing is known then).
+std::string tail_shortfall(const Rule& rule, const Benchmark* base, const Benchmark& cand);
+
+// A shortfall applied to a decision once it is decided (after the statistical pass): pass, warn
+// and improved become `noisy` (`warn` in a report-only run), a `fail` stays `fail` (the evidence
+// already breaks the limit), and the note says why; other verdicts keep theirs.
+void apply_tail_shortfall(const std::string& shortfall, bool report_only, Decision& d);
+
 // Appends `text` to the decision's note ("; " between parts).
 void add_note(Decision& d, const std::string& text);
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <unordered_map>
+#include <utility>
 
 namespace perfgate {
 
@@ -80,6 +81,9 @@ class Evaluator {
   std::vector<NamePattern> m_patterns;
   std::vector<bool> m_match_all;  // ".*": skip the regex engine on the hot path
   std::vector<Decision> m_decisions;
+  // Decisions of percentile rules over too few samples (index, why), applied once every decision
+  // is decided (detail::apply_tail_shortfall).
+  std::vector<std::pair<std::size_t, std::string>> m_thin;
 };
 
 GateResult Evaluator::run(const RunSet& baseline, const RunSet& candidate) {
@@ -124,6 +128,9 @@ GateResult Evaluator::run(const RunSet& baseline, const RunSet& candidate) {
   }
   report_ungated(result);
   m_statistics.decide(m_decisions, result);
+  for (const auto& [index, shortfall] : m_thin) {
+    detail::apply_tail_shortfall(shortfall, m_options.report_only, m_decisions[index]);
+  }
   accept_inconclusive();
   if (m_options.today) {
     std::vector<Waiver> waivers = m_policy.waivers;
@@ -253,6 +260,9 @@ void Evaluator::decide(const Rule& rule, const Benchmark& base, const Benchmark&
   Decision& d = m_decisions.emplace_back(detail::metric_decision(rule, cand, cand_series));
   if (detail::decide_metric(rule, base_series, *cand_series, m_options, d)) {
     m_statistics.consider(rule, base, cand, *base_series, *cand_series, d, m_decisions.size() - 1);
+  }
+  if (std::string shortfall = detail::tail_shortfall(rule, &base, cand); !shortfall.empty()) {
+    m_thin.emplace_back(m_decisions.size() - 1, std::move(shortfall));
   }
 }
 

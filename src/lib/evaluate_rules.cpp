@@ -2,6 +2,7 @@
 // absolute, zero and min_repetitions. The statistical pass (evaluate_stats.cpp) refines the
 // relative decisions whose samples support a confidence statement.
 #include <perfgate/number_format.hpp>
+#include <perfgate/percentile.hpp>
 
 #include "evaluate_internal.hpp"
 
@@ -9,6 +10,8 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace perfgate::detail {
 
@@ -292,6 +295,126 @@ void decide_repetitions(const Rule& rule, const Benchmark& base, const Benchmark
     d.note = "too few repetitions to decide: candidate " + format_integer(cand_n) + ", baseline " +
              format_integer(base_n) + ", the policy needs " + format_integer(needed) +
              " (run with --benchmark_repetitions=" + format_integer(needed) + ")";
+  }
+}
+
+}  // namespace perfgate::detail
+
+namespace perfgate::detail {
+
+namespace {
+
+// The fewest samples a repetition of a benchmark had behind a percentile, and the counter that
+// said so. A count that is not a number counts as none (fail closed).
+struct SampleCount {
+  double fewest = 0;
+  std::string metric;
+  std::size_t repetitions = 0;
+  bool from_aggregate = false;
+};
+
+std::optional<SampleCount> fewest_samples(const PercentileName& percentile,
+                                          const Benchmark& benchmark) {
+  for (const std::string& name : {percentile.count_metric(), percentile.intervals_metric()}) {
+    const MetricSeries* series = benchmark.find(name);
+    if (series == nullptr) {
+      continue;
+    }
+    SampleCount count;
+    count.metric = name;
+    count.repetitions = series->samples.size();
+    if (!series->samples.empty()) {
+      count.fewest = std::numeric_limits<double>::infinity();
+      for (const double v : series->samples) {
+        count.fewest = std::isfinite(v) ? std::min(count.fewest, v) : 0.0;
+        if (count.fewest == 0) {
+          break;
+        }
+      }
+      return count;
+    }
+    // Only the library's aggregates: their smallest central value (some repetition had at most
+    // that many).
+    std::optional<double> fewest;
+    for (const char* aggregate : {"mean", "median"}) {
+      if (const auto it = series->aggregates.find(aggregate); it != series->aggregates.end()) {
+        const double v = std::isfinite(it->second) ? it->second : 0.0;
+        fewest = fewest ? std::min(*fewest, v) : v;
+      }
+    }
+    if (fewest) {
+      count.fewest = *fewest;
+      count.from_aggregate = true;
+      return count;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string tail_shortfall(const Rule& rule, const Benchmark* base, const Benchmark& cand) {
+  const auto percentile = percentile_name(rule.metric);
+  if (!percentile) {
+    return {};
+  }
+  const std::uint64_t needed = needed_samples(*percentile, rule.min_tail_samples);
+  std::vector<std::pair<std::string, const Benchmark*>> sides{{"the candidate's ", &cand}};
+  if (rule.kind == RuleKind::relative && base != nullptr) {
+    sides.emplace_back("the baseline's ", base);
+  }
+  std::string found;
+  for (const auto& [side, benchmark] : sides) {
+    const auto count = fewest_samples(*percentile, *benchmark);
+    if (!count || count->fewest >= static_cast<double>(needed)) {
+      continue;
+    }
+    found += found.empty() ? "" : " and ";
+    found += (sides.size() > 1 ? side : std::string()) +
+             format_integer(static_cast<std::int64_t>(std::floor(count->fewest))) + " samples (" +
+             count->metric;
+    if (count->from_aggregate) {
+      found += ", from the library's aggregates";
+    } else if (count->repetitions > 1) {
+      found += ", the fewest of " + format_integer(count->repetitions) + " repetitions";
+    }
+    found += ")";
+  }
+  if (found.empty()) {
+    return {};
+  }
+  return what(rule) + ": " + found + " are too few for a " + percentile->label + ": it needs " +
+         format_integer(needed) + " (" + format_integer(rule.min_tail_samples) +
+         (percentile->upper_tail() ? " beyond" : " below") +
+         " the percentile); record more or lower min_tail_samples";
+}
+
+void apply_tail_shortfall(const std::string& shortfall, bool report_only, Decision& d) {
+  if (shortfall.empty()) {
+    return;
+  }
+  switch (d.verdict) {
+    case Verdict::pass:
+    case Verdict::warn:
+    case Verdict::improved: {
+      const std::string estimate = d.note;
+      d.verdict = report_only ? Verdict::warn : Verdict::noisy;
+      d.note = shortfall;
+      add_note(d, estimate.empty() ? std::string("within the limit on too few samples") : estimate);
+      return;
+    }
+    case Verdict::fail:
+      add_note(d, shortfall);
+      add_note(d, "the estimate breaks the limit all the same: the fail stands");
+      return;
+    case Verdict::noisy:
+      add_note(d, shortfall);
+      return;
+    case Verdict::new_benchmark:
+    case Verdict::missing:
+    case Verdict::waived:
+    case Verdict::error:
+      return;
   }
 }
 

@@ -1,5 +1,6 @@
 // Reader for perfgate policy files ("perfgate.policy/1"; docs/policy.md).
 #include <perfgate/parse.hpp>
+#include <perfgate/percentile.hpp>
 #include <perfgate/pattern.hpp>
 
 #include "json_support.hpp"
@@ -47,7 +48,8 @@ class PolicyReader : detail::ReaderBase {
     Policy policy;
     policy.source = m_source;
     detail::check_keys(root, {"schema", "name", "description", "on_missing", "on_new", "rules",
-                              "waivers", "waiver_max_days", "accept_bootstrap_verdicts"},
+                              "waivers", "waiver_max_days", "accept_bootstrap_verdicts",
+                              "min_tail_samples"},
                        m_source, "", m_diagnostics);
     if (const auto* accept = root.if_contains("accept_bootstrap_verdicts")) {
       if (accept->is_bool()) {
@@ -73,6 +75,12 @@ class PolicyReader : detail::ReaderBase {
       error("/on_new", "expected \"pass\", \"warn\" or \"fail\", got \"" + on_new + "\"");
     }
     read_waivers(root, policy);
+    if (const auto* value = root.if_contains("min_tail_samples")) {
+      if (const auto samples = tail_samples(*value, "/min_tail_samples")) {
+        policy.min_tail_samples = *samples;
+      }
+    }
+    m_min_tail_samples = policy.min_tail_samples;
     const auto* rules = root.if_contains("rules");
     if (rules == nullptr || !rules->is_array()) {
       error("/rules", rules == nullptr ? "missing \"rules\": expected an array of rules"
@@ -131,7 +139,8 @@ class PolicyReader : detail::ReaderBase {
   std::optional<Rule> read_rule(const json::object& object, const std::string& pointer) {
     detail::check_keys(object,
                        {"id", "description", "benchmarks", "metric", "statistic", "relative",
-                        "absolute", "zero", "min_repetitions", "on_inconclusive", "allow_single_values"},
+                        "absolute", "zero", "min_repetitions", "on_inconclusive", "allow_single_values",
+                        "min_tail_samples"},
                        m_source, pointer, m_diagnostics);
     const std::size_t errors_before = m_diagnostics.error_count();
     Rule rule;
@@ -184,6 +193,11 @@ class PolicyReader : detail::ReaderBase {
       if (object.contains("metric")) {
         error(pointer + "/metric", "a min_repetitions rule applies to every metric; remove \"metric\"");
       }
+      if (object.contains("min_tail_samples")) {
+        error(pointer + "/min_tail_samples",
+              "min_tail_samples applies to rules on a percentile counter, not to min_repetitions",
+              "set it on the rule that gates the percentile, e.g. \"counter:latency_p99_ns\"");
+      }
       rule.id = id_or(object, pointer, "min-repetitions");
       return finish(rule, errors_before);
     }
@@ -198,6 +212,7 @@ class PolicyReader : detail::ReaderBase {
                   : "a built-in metric (" + joined(names) + ") or \"counter:<name>\"");
     }
     rule.direction = traits.direction;
+    read_min_tail_samples(object, pointer, rule);
 
     if (object.contains("zero")) {
       rule.kind = RuleKind::zero;
@@ -247,6 +262,42 @@ class PolicyReader : detail::ReaderBase {
         rule.allow_single_values = value.get_bool();
       }
     }
+  }
+
+  // "min_tail_samples" of a rule on a percentile counter (percentile.hpp), else the policy's.
+  void read_min_tail_samples(const json::object& object, const std::string& pointer, Rule& rule) {
+    rule.min_tail_samples = m_min_tail_samples;
+    const auto* value = object.if_contains("min_tail_samples");
+    if (value == nullptr) {
+      return;
+    }
+    const std::string at = pointer + "/min_tail_samples";
+    if (!rule.metric.empty() && !percentile_name(rule.metric)) {
+      error(at, "min_tail_samples applies to percentile counters, and \"" + rule.metric +
+                    "\" is not one",
+            "a percentile counter is \"counter:<name>_p<digits>\" with an optional unit suffix, "
+            "e.g. \"counter:latency_p99_ns\" (docs/slo.md)");
+      return;
+    }
+    if (const auto samples = tail_samples(*value, at)) {
+      rule.min_tail_samples = *samples;
+    }
+  }
+
+  // A number of samples beyond a percentile: a whole number from 1 to k_max_min_tail_samples.
+  std::optional<int> tail_samples(const json::value& value, const std::string& pointer) {
+    const auto number = detail::number_of(value);
+    if (!number || !(value.is_int64() || value.is_uint64()) || *number < 1 ||
+        *number > k_max_min_tail_samples) {
+      error(pointer,
+            "expected a whole number of samples beyond the percentile from 1 to " +
+                std::to_string(k_max_min_tail_samples) + ", got " + detail::describe(value),
+            "the default is " + std::to_string(k_default_min_tail_samples) +
+                ": 100 samples beyond a percentile put it within about 20 % of its tail mass "
+                "(docs/slo.md)");
+      return std::nullopt;
+    }
+    return static_cast<int>(*number);
   }
 
   // The limit at `key` of `object` as `parse` reads it (parse_percent, parse_absolute), and its
@@ -389,6 +440,8 @@ class PolicyReader : detail::ReaderBase {
     }
     return std::move(rule);
   }
+
+  int m_min_tail_samples = k_default_min_tail_samples;  // the policy's, for the rules
 
   using ReaderBase::error;
   // The one diagnostic of a value reader that names no file (parse_percent, NamePattern), at

@@ -135,6 +135,15 @@ std::string explain(const Rule& rule) {
              " repetitions; fewer is an error, never a pass.";
       break;
   }
+  if (const auto percentile = percentile_name(rule.metric);
+      percentile && rule.kind != RuleKind::min_repetitions) {
+    out += " A " + percentile->label + " needs " +
+           format_integer(needed_samples(*percentile, rule.min_tail_samples)) +
+           " samples in every repetition (" + format_integer(rule.min_tail_samples) +
+           (percentile->upper_tail() ? " beyond" : " below") + " it): fewer, as " +
+           percentile->count_metric() + " or " + percentile->intervals_metric() +
+           " says, is noisy.";
+  }
   if (!rule.description.empty()) {
     out += " (" + rule.description + ")";
   }
