@@ -2,6 +2,8 @@
 // (include/perfgate/slo/benchmark.hpp, docs/slo.md).
 #include <perfgate/slo/benchmark.hpp>
 
+#include "publish.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -56,15 +58,62 @@ struct OutcomePool {
   int submitted = 0;
 };
 
-void set_counter(benchmark::State& state, const std::string& key, double value) {
-  state.counters[key] = benchmark::Counter(value);
-}
-
 double nan() {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
+
+// --- Publishing (publish.hpp) ------------------------------------------------------------------
+
+namespace detail {
+
+void set_counter(benchmark::State& state, const std::string& key, double value) {
+  state.counters[key] = benchmark::Counter(value);
+}
+
+void publish_latency(benchmark::State& state, const std::string& name,
+                     const LogHistogram& all) {
+  const std::pair<const char*, double> percentiles[] = {{"_p50_ns", 0.50},
+                                                        {"_p90_ns", 0.90},
+                                                        {"_p95_ns", 0.95},
+                                                        {"_p99_ns", 0.99},
+                                                        {"_p999_ns", 0.999}};
+  for (const auto& [suffix, q] : percentiles) {
+    set_counter(state, name + suffix, all.percentile(q));
+  }
+  set_counter(state, name + "_max_ns", all.count() == 0 ? nan() : static_cast<double>(all.max()));
+  set_counter(state, name + "_mean_ns", all.mean());
+  set_counter(state, name + "_count", static_cast<double>(all.count()));
+}
+
+void publish_values(benchmark::State& state, const std::string& name, const std::string& suffix,
+                    const LogHistogram& all) {
+  const std::pair<const char*, double> percentiles[] = {
+      {"_p5", 0.05}, {"_p50", 0.50}, {"_p95", 0.95}, {"_p99", 0.99}, {"_min", 0.0}, {"_max", 1.0}};
+  for (const auto& [statistic, q] : percentiles) {
+    set_counter(state, name + statistic + suffix, all.percentile(q) / 1000.0);
+  }
+  set_counter(state, name + "_mean" + suffix, all.mean() / 1000.0);
+  set_counter(state, name + "_count", static_cast<double>(all.count()));
+}
+
+void publish_outcomes(benchmark::State& state, const std::string& name, std::uint64_t successes,
+                      std::uint64_t errors, std::uint64_t violations) {
+  const std::uint64_t attempts = successes + errors;
+  const double total = static_cast<double>(attempts);
+  set_counter(state, name + "_attempts", total);
+  set_counter(state, name + "_errors", static_cast<double>(errors));
+  set_counter(state, name + "_error_ratio",
+              attempts == 0 ? nan() : static_cast<double>(errors) / total);
+  set_counter(state, name + "_success_ratio",
+              attempts == 0 ? nan() : static_cast<double>(successes) / total);
+  set_counter(state, name + "_invariant_violations", static_cast<double>(violations));
+}
+
+}  // namespace detail
+
+using detail::set_counter;
 
 // --- LatencyRecorder ---------------------------------------------------------------------------
 
@@ -91,19 +140,7 @@ void LatencyRecorder::publish() {
   if (++pool.submitted < pool.constructed) {
     return;
   }
-  const LogHistogram& all = pool.histogram;
-  const std::pair<const char*, double> percentiles[] = {{"_p50_ns", 0.50},
-                                                        {"_p90_ns", 0.90},
-                                                        {"_p95_ns", 0.95},
-                                                        {"_p99_ns", 0.99},
-                                                        {"_p999_ns", 0.999}};
-  for (const auto& [suffix, q] : percentiles) {
-    set_counter(m_state, m_name + suffix, all.percentile(q));
-  }
-  set_counter(m_state, m_name + "_max_ns",
-              all.count() == 0 ? nan() : static_cast<double>(all.max()));
-  set_counter(m_state, m_name + "_mean_ns", all.mean());
-  set_counter(m_state, m_name + "_count", static_cast<double>(all.count()));
+  detail::publish_latency(m_state, m_name, pool.histogram);
   pool.histogram.clear();
   pool.submitted = 0;
   pool.constructed = 0;
@@ -205,14 +242,7 @@ void ValueRecorder::publish() {
   if (++pool.submitted < pool.constructed) {
     return;
   }
-  const LogHistogram& all = pool.histogram;
-  const std::pair<const char*, double> percentiles[] = {
-      {"_p5", 0.05}, {"_p50", 0.50}, {"_p95", 0.95}, {"_p99", 0.99}, {"_min", 0.0}, {"_max", 1.0}};
-  for (const auto& [statistic, q] : percentiles) {
-    set_counter(m_state, m_name + statistic + m_suffix, all.percentile(q) / 1000.0);
-  }
-  set_counter(m_state, m_name + "_mean" + m_suffix, all.mean() / 1000.0);
-  set_counter(m_state, m_name + "_count", static_cast<double>(all.count()));
+  detail::publish_values(m_state, m_name, m_suffix, pool.histogram);
   pool = ValuePool{};
 }
 
@@ -243,15 +273,7 @@ void Outcomes::publish() {
   if (++pool.submitted < pool.constructed) {
     return;
   }
-  const std::uint64_t attempts = pool.successes + pool.errors;
-  const double total = static_cast<double>(attempts);
-  set_counter(m_state, m_name + "_attempts", total);
-  set_counter(m_state, m_name + "_errors", static_cast<double>(pool.errors));
-  set_counter(m_state, m_name + "_error_ratio",
-              attempts == 0 ? nan() : static_cast<double>(pool.errors) / total);
-  set_counter(m_state, m_name + "_success_ratio",
-              attempts == 0 ? nan() : static_cast<double>(pool.successes) / total);
-  set_counter(m_state, m_name + "_invariant_violations", static_cast<double>(pool.violations));
+  detail::publish_outcomes(m_state, m_name, pool.successes, pool.errors, pool.violations);
   pool = OutcomePool{};
 }
 
