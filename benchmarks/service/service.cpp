@@ -14,9 +14,9 @@ namespace service {
 namespace {
 
 #if PERFGATE_SERVICE_LEAK
-// The deliberate leak of bm_service_leaky: a cache that keeps 1 KiB per served job and never
+// The deliberate leak of bm_service_leaky: a cache that keeps 256 bytes per served job and never
 // evicts, so the live heap grows with the number of requests (the soak profile's memory rule).
-constexpr std::size_t k_leak_bytes = 1024;
+constexpr std::size_t k_leak_bytes = 256;
 std::mutex g_leak_mutex;
 std::vector<std::unique_ptr<char[]>> g_leaked;
 
