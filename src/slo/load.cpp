@@ -413,7 +413,7 @@ void run_load_per_worker(benchmark::State& state, const LoadOptions& options,
     detail::set_counter(state, "rss_growth_bytes", *rss_end - *rss_start);
   }
   if (!memory.empty()) {
-    detail::set_counter(state, "memory_growth_bytes_per_s", slope(memory));
+    detail::set_counter(state, "memory_growth_bytes_per_hour", slope(memory) * 3600.0);
   }
   detail::set_counter(state, "peak_rss_bytes", static_cast<double>(peak_rss_bytes()));
 }

@@ -43,7 +43,7 @@ TEST(SloLoadWithoutHeap, MeasuresMemoryByRss) {
   const auto& counters = capture.iterations[0].counters;
   EXPECT_EQ(counters.count("heap_growth_bytes"), 0U);
   EXPECT_EQ(counters.count("rss_growth_bytes"), 1U);
-  EXPECT_EQ(counters.count("memory_growth_bytes_per_s"), 1U);
+  EXPECT_EQ(counters.count("memory_growth_bytes_per_hour"), 1U);
   ASSERT_EQ(counters.count("requests_attempts"), 1U);
   EXPECT_GT(counters.at("requests_attempts").value, 0);
 }

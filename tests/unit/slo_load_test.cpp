@@ -182,7 +182,7 @@ TEST(SloLoad, CountsEveryMeasuredRequestOnceWithItsOutcome) {
   EXPECT_FALSE(has(run, "session_rate_count"));  // message() was never called
   EXPECT_TRUE(has(run, "peak_rss_bytes"));
   EXPECT_TRUE(has(run, "rss_growth_bytes"));
-  EXPECT_TRUE(has(run, "memory_growth_bytes_per_s"));
+  EXPECT_TRUE(has(run, "memory_growth_bytes_per_hour"));
   // The manual time is the measured period, about 300 ms: only its existence is checked.
   EXPECT_GT(run.GetAdjustedRealTime(), 0);
 }
@@ -241,7 +241,7 @@ TEST(SloLoad, TheHeapThatRequestsKeepIsTheGrowth) {
   // This program links perfgate::slo_heap, so the live heap is counted. Every measured request
   // kept 1 KiB; what else was freed in the period (the workers' handler copies) is far less.
   EXPECT_GE(counter(runs[0], "heap_growth_bytes"), 1024 * attempts - 65536);
-  EXPECT_GT(counter(runs[0], "memory_growth_bytes_per_s"), 0);
+  EXPECT_GT(counter(runs[0], "memory_growth_bytes_per_hour"), 0);
   for (char* block : kept) {
     delete[] block;
   }

@@ -43,8 +43,9 @@ struct LoadProfile {
 //   PERFGATE_LOAD_DURATION_MS a positive measured duration in milliseconds, overriding
 //   PERFGATE_LOAD_WARMUP_MS   a warm-up of zero or more milliseconds, overriding
 // An invalid value makes the benchmark report an error (SkipWithError) that names the variable,
-// its value and what is accepted; perfgate then fails the run. The defaults are seed 002's
-// profiles (10 s/5, 60 s/50, 300 s/200, 3600 s/50 workers) scaled down (docs/slo.md, "Profiles").
+// its value and what is accepted; perfgate gives it the verdict error, which fails the gate. The
+// defaults are seed 002's profiles (10 s/5, 60 s/50, 300 s/200, 3600 s/50 workers) scaled down
+// (docs/slo.md, "Profiles").
 struct LoadOptions {
   LoadProfile smoke{std::chrono::seconds(1), std::chrono::milliseconds(200), 4};
   LoadProfile normal{std::chrono::seconds(5), std::chrono::milliseconds(500), 16};  // "default"
@@ -96,7 +97,8 @@ class Request {
   int m_worker = 0;
 };
 
-// Called for every request, by many workers at once: it must be safe to call concurrently.
+// Called for every request, by many workers at once: it must be safe to call concurrently, and it
+// must return (the harness joins the requests in flight when the measured period ends).
 // An exception thrown out of it counts as a failed request.
 using Handler = std::function<void(Request&)>;
 // Makes the handler of one worker (called once per worker and load run, on the worker's thread,
@@ -113,7 +115,7 @@ using WorkerHandlerFactory = std::function<Handler(int worker)>;
 //   requests_per_s, worker_p5_per_s, worker_min_per_s, worker_mean_per_s, load_workers
 //   session_rate_{p5,p50,p95,p99,min,max,mean}_per_s, session_rate_count (only if message() was used)
 //   heap_growth_bytes (only when perfgate::slo_heap is linked), rss_growth_bytes,
-//   memory_growth_bytes_per_s, peak_rss_bytes
+//   memory_growth_bytes_per_hour, peak_rss_bytes
 // Only requests that start and complete inside the measured period are counted; those in flight
 // at its end are completed (the workers are joined) but not counted.
 void run_load(benchmark::State& state, const LoadOptions& options, const Handler& handler);
