@@ -103,6 +103,11 @@ elseif(CASE STREQUAL "spike")
   # fails, the p50 (< 50 ms) does not. 64 workers for 3 s, so the p99 sees > 10,000 batches.
   run_service(spike "${SERVICE}" "BM_batch_patches" PERFGATE_PROFILE=smoke PERFGATE_LOAD_WORKERS=64
               PERFGATE_LOAD_DURATION_MS=3000 SERVICE_SPIKE_PCT=2 SERVICE_SPIKE_MS=200)
+  file(READ "${WORK}/spike.json" results)
+  string(JSON samples GET "${results}" benchmarks 0 completion_count)
+  if(samples LESS 10000)
+    message(FATAL_ERROR "the spike run completed ${samples} batches; a p99 needs 10,000")
+  endif()
   gate(batch spike service-batch.json 1 SLO_BATCH_P99_MS=100)
   expect(latency-p99 fail)
   expect(latency-p50 pass)

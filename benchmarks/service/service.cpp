@@ -188,24 +188,23 @@ std::size_t leak_bytes_per_job() noexcept {
 std::string encode(const std::string& payload) {
   static constexpr char k_alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((payload.size() + 2) / 3 * 4);
+  std::string out((payload.size() + 2) / 3 * 4, '=');
+  char* o = out.data();
   std::size_t i = 0;
   const auto byte = [&payload](std::size_t at) { return static_cast<unsigned char>(payload[at]); };
   for (; i + 2 < payload.size(); i += 3) {
     const std::uint32_t triple = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out.push_back(k_alphabet[(triple >> 18) & 63]);
-    out.push_back(k_alphabet[(triple >> 12) & 63]);
-    out.push_back(k_alphabet[(triple >> 6) & 63]);
-    out.push_back(k_alphabet[triple & 63]);
+    *o++ = k_alphabet[(triple >> 18) & 63];
+    *o++ = k_alphabet[(triple >> 12) & 63];
+    *o++ = k_alphabet[(triple >> 6) & 63];
+    *o++ = k_alphabet[triple & 63];
   }
   if (i < payload.size()) {
     const bool two = i + 1 < payload.size();
     const std::uint32_t triple = (byte(i) << 16) | (two ? byte(i + 1) << 8 : 0U);
-    out.push_back(k_alphabet[(triple >> 18) & 63]);
-    out.push_back(k_alphabet[(triple >> 12) & 63]);
-    out.push_back(two ? k_alphabet[(triple >> 6) & 63] : '=');
-    out.push_back('=');
+    o[0] = k_alphabet[(triple >> 18) & 63];
+    o[1] = k_alphabet[(triple >> 12) & 63];
+    o[2] = two ? k_alphabet[(triple >> 6) & 63] : '=';  // o[3] stays '='
   }
   return out;
 }
