@@ -48,7 +48,8 @@ struct Faults {
 };
 
 // A variable's value as a number in [low, high], or an error naming the variable.
-std::optional<double> read_number(const char* name, double low, double high, std::string& error) {
+std::optional<double> read_number(const char* name, double low, double high, const char* expected,
+                                  std::string& error) {
   const char* text = std::getenv(name);
   if (text == nullptr || *text == '\0') {
     return std::nullopt;
@@ -57,8 +58,7 @@ std::optional<double> read_number(const char* name, double low, double high, std
   errno = 0;
   const double value = std::strtod(text, &end);
   if (errno != 0 || *end != '\0' || !(value >= low && value <= high)) {
-    error = std::string(name) + "='" + text + "' is not a number from " + std::to_string(low) +
-            " to " + std::to_string(high);
+    error = std::string(name) + "='" + text + "' is not valid: expected " + expected;
     return std::nullopt;
   }
   return value;
@@ -71,16 +71,16 @@ std::uint64_t every(double percent) {
 
 Faults read_faults(std::string& error) {
   Faults faults;
-  if (const auto pct = read_number("SERVICE_SPIKE_PCT", 0, 100, error)) {
+  if (const auto pct = read_number("SERVICE_SPIKE_PCT", 0, 100, "a percentage from 0 to 100", error)) {
     faults.spike_every = every(*pct);
   }
-  if (const auto ms = read_number("SERVICE_SPIKE_MS", 0, 600000, error)) {
+  if (const auto ms = read_number("SERVICE_SPIKE_MS", 0, 600000, "milliseconds from 0 to 600000", error)) {
     faults.spike = std::chrono::milliseconds(static_cast<long long>(*ms));
   }
-  if (const auto pct = read_number("SERVICE_ERROR_PCT", 0, 100, error)) {
+  if (const auto pct = read_number("SERVICE_ERROR_PCT", 0, 100, "a percentage from 0 to 100", error)) {
     faults.error_every = every(*pct);
   }
-  if (const auto n = read_number("SERVICE_INVARIANT_VIOLATIONS", 0, 1e12, error)) {
+  if (const auto n = read_number("SERVICE_INVARIANT_VIOLATIONS", 0, 1e12, "a count of 0 or more", error)) {
     faults.violations = static_cast<std::uint64_t>(*n);
   }
   return faults;
@@ -268,14 +268,18 @@ std::optional<benchmark::IterationCount> codec_operations(std::string& error) {
 
 constexpr int k_warmup_runs = 20;  // seed 003's warm-up runs, not recorded
 
-std::size_t encode_bytes() {
-  std::string ignored;
-  const auto kb = read_number("SERVICE_ENCODE_KB", 1, 1 << 20, ignored);
+std::size_t encode_bytes(std::string& error) {
+  const auto kb = read_number("SERVICE_ENCODE_KB", 1, 1 << 20, "KiB from 1 to 1048576", error);
   return static_cast<std::size_t>(kb ? *kb : 64) * 1024;
 }
 
 void BM_encode(benchmark::State& state) {
-  std::string payload(encode_bytes(), '\0');
+  std::string error;
+  std::string payload(encode_bytes(error), '\0');
+  if (!error.empty()) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
   for (std::size_t i = 0; i < payload.size(); ++i) {
     payload[i] = static_cast<char>(service::work(i, 1));
   }

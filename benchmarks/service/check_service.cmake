@@ -184,6 +184,20 @@ elseif(CASE STREQUAL "soak_memory")
   endforeach()
   expect_text("counter:heap_growth_bytes")
 
+elseif(CASE STREQUAL "bad_env")
+  # Fail closed: a fault variable that does not read is an error of the run, never a default.
+  set(ENV{PERFGATE_PROFILE} smoke)
+  set(ENV{SERVICE_ERROR_PCT} lots)
+  execute_process(
+    COMMAND "${SERVICE}" --benchmark_filter=BM_batch_patches
+            "--benchmark_out=${WORK}/bad.json" --benchmark_out_format=json
+    OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT output MATCHES "SERVICE_ERROR_PCT='lots' is not valid")
+    message(FATAL_ERROR "bm_service did not name the invalid variable:\n${output}")
+  endif()
+  gate(bad bad service-batch.json 3)
+  expect_text("gate ERROR")
+
 else()
   message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()
