@@ -149,6 +149,7 @@ says so already at configure time.
                             [TIMEOUT <seconds>]
                             [SMOKE_MIN_TIME <seconds>]
                             [SMOKE_TIMEOUT <seconds>]
+                            [SMOKE_LABEL <label>]
                             [LABELS <label>...]
                             [ENVIRONMENT <VAR=value>...]
                             [BASELINE_UNSET_ENV <VAR>...]
@@ -293,6 +294,12 @@ says so already at configure time.
   ``SMOKE_TIMEOUT <seconds>``
     The ``TIMEOUT`` of each smoke test. Default:
     ``PERFGATE_DEFAULT_SMOKE_TIMEOUT`` or 60.
+
+  ``SMOKE_LABEL <label>``
+    The label of the smoke tests, in place of ``smoke`` (their fixtures carry
+    ``<label>-fixture``), for a suite whose quick look must stay out of
+    ``ctest -L smoke``, such as a long load profile. Default:
+    ``PERFGATE_DEFAULT_SMOKE_LABEL`` or ``smoke``.
 
   ``LABELS <label>...``
     Extra labels for every test added.
@@ -578,12 +585,12 @@ endmacro()
 macro(_perfgate_apply_defaults)
   foreach(pair
       "BASELINES|${CMAKE_CURRENT_SOURCE_DIR}/baselines" "RUNNER|" "REPETITIONS|10"
-      "MIN_TIME|0.1" "WARMUP|0.05" "TIMEOUT|300" "SMOKE_MIN_TIME|0.01" "SMOKE_TIMEOUT|60"
+      "MIN_TIME|0.1" "WARMUP|0.05" "TIMEOUT|300" "SMOKE_MIN_TIME|0.01" "SMOKE_TIMEOUT|60" "SMOKE_LABEL|smoke"
       "WORKING_DIRECTORY|${CMAKE_CURRENT_BINARY_DIR}"
       "ARTIFACTS_DIR|${CMAKE_BINARY_DIR}/perfgate-artifacts" "BOOTSTRAP|AUTO"
       "HISTORY|${CMAKE_BINARY_DIR}/perfgate-history.sqlite"
       "DISCOVERY_MODE|POST_BUILD" "DISCOVERY_TIMEOUT|10" "LANES|wall-time" "INSTRUCTIONS_POLICY|"
-      "INSTRUCTIONS_FILTER|${arg_FILTER}" "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
+      "INSTRUCTIONS_TIMEOUT|300" "INSTRUCTIONS_REPEAT|2"
       "INSTRUCTIONS_JOBS|2" "REFERENCE|" "RUNS|5" "MAX_REPETITIONS|20"
       "CONFIRM|ON" "RECORD_RUNS|3")
     string(REPLACE "|" ";" pair "${pair}")
@@ -601,6 +608,14 @@ macro(_perfgate_apply_defaults)
       endif()
     endif()
   endforeach()
+  # Not in the list above: a FILTER holding "|" (BM_(a|b)) would be split there.
+  if(NOT DEFINED arg_INSTRUCTIONS_FILTER)
+    if(DEFINED PERFGATE_DEFAULT_INSTRUCTIONS_FILTER)
+      set(arg_INSTRUCTIONS_FILTER "${PERFGATE_DEFAULT_INSTRUCTIONS_FILTER}")
+    else()
+      set(arg_INSTRUCTIONS_FILTER "${arg_FILTER}")
+    endif()
+  endif()
 
 endmacro()
 
@@ -633,6 +648,10 @@ macro(_perfgate_check_paired)
   endif()
   if(NOT "${arg_REFERENCE}" STREQUAL "" AND NOT arg_REFERENCE MATCHES "^\\$<")
     cmake_path(ABSOLUTE_PATH arg_REFERENCE BASE_DIRECTORY "${CMAKE_BINARY_DIR}" NORMALIZE)
+  endif()
+  if(NOT arg_SMOKE_LABEL MATCHES "^[A-Za-z0-9_.+-]+$")
+    message(FATAL_ERROR "${where}: SMOKE_LABEL must be one label (letters, digits, _ . + -).\n"
+                        "  Value: '${arg_SMOKE_LABEL}'")
   endif()
   foreach(keyword MIN_TIME TIMEOUT SMOKE_MIN_TIME SMOKE_TIMEOUT DISCOVERY_TIMEOUT)
     _perfgate_positive_number("${where}" ${keyword} "${arg_${keyword}}")
@@ -850,7 +869,7 @@ macro(_perfgate_test_kinds)
   endif()
   set(labels_perf ${gate_label_perf} ${arg_SUITE} ${arg_LABELS})
   set(labels_instr ${gate_label_instr} instructions ${arg_SUITE} ${arg_LABELS})
-  set(labels_smoke smoke ${arg_SUITE} ${arg_LABELS})
+  set(labels_smoke ${arg_SMOKE_LABEL} ${arg_SUITE} ${arg_LABELS})
   set(fixture_validate "perfgate_${arg_SUITE}_validate")
   foreach(mode IN LISTS modes)
     set(fixture_${mode} "perfgate_${arg_SUITE}_baseline_${mode}")
@@ -962,7 +981,7 @@ macro(_perfgate_add_fixtures)
   add_test(NAME ${validate_test}
            COMMAND "${perfgate_program}" run "${run_config}" --mode validate)
   set_tests_properties(${validate_test} PROPERTIES
-    LABELS "perf-gate-fixture;smoke-fixture;${arg_SUITE};${arg_LABELS}"
+    LABELS "perf-gate-fixture;${arg_SMOKE_LABEL}-fixture;${arg_SUITE};${arg_LABELS}"
     FIXTURES_SETUP ${fixture_validate} TIMEOUT 60)
   # A bootstrap run measures the reference: nothing from BASELINE_UNSET_ENV reaches it.
   set(unset_env "")
@@ -1094,7 +1113,7 @@ function(perfgate_add_benchmarks target)
   set(where "perfgate_add_benchmarks(${target})")
   set(options "")
   set(oneValueArgs SUITE POLICY WAIVERS BASELINES RUNNER FILTER REPETITIONS MIN_TIME WARMUP TIMEOUT
-      SMOKE_MIN_TIME SMOKE_TIMEOUT WORKING_DIRECTORY ARTIFACTS_DIR HISTORY BOOTSTRAP DISCOVERY_MODE
+      SMOKE_MIN_TIME SMOKE_TIMEOUT SMOKE_LABEL WORKING_DIRECTORY ARTIFACTS_DIR HISTORY BOOTSTRAP DISCOVERY_MODE
       DISCOVERY_TIMEOUT INSTRUCTIONS_POLICY INSTRUCTIONS_FILTER INSTRUCTIONS_TIMEOUT
       INSTRUCTIONS_REPEAT INSTRUCTIONS_JOBS REFERENCE RUNS MAX_REPETITIONS CONFIRM RECORD_RUNS)
   set(multiValueArgs LANES LABELS ENVIRONMENT BASELINE_UNSET_ENV FORWARD_ENV EXTRA_ARGS)
