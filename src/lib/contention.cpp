@@ -140,7 +140,18 @@ std::vector<double> positive(const std::vector<double>& samples) {
   return kept;
 }
 
+// A benchmark timed by its own clock (->UseManualTime(), named ".../manual_time"), such as a load
+// run whose workers are other threads, has a real time that says nothing about its CPU time.
+bool manual_time(const Benchmark& benchmark) {
+  const std::string_view suffix = "/manual_time";
+  const std::string_view name = benchmark.name;
+  return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+}
+
 std::optional<TimeRatio> ratio_of(const Benchmark& benchmark) {
+  if (manual_time(benchmark)) {
+    return std::nullopt;
+  }
   const MetricSeries* real = benchmark.find(metric::k_real_time);
   const MetricSeries* cpu = benchmark.find(metric::k_cpu_time);
   if (real == nullptr || cpu == nullptr) {

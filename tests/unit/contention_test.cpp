@@ -240,6 +240,19 @@ TEST(ContentionNotes, LeavesMultiThreadedBenchmarksAlone) {
   EXPECT_EQ(result.decisions[0].note, "");
 }
 
+TEST(ContentionNotes, LeavesManualTimeBenchmarksAlone) {
+  // A load run (perfgate::slo::register_load) times its workers' period by hand; the benchmark's
+  // own thread only waits, so real time is thousands of times its cpu time by design.
+  const std::string name = "BM_batch_patches/iterations:1/manual_time";
+  const RunSet baseline = runs_of({timed(name, 1, {3e9, 3e9}, {2e6, 2e6})});
+  const RunSet candidate = runs_of({timed(name, 1, {3e9, 3e9}, {1e6, 1e6})});
+  EXPECT_TRUE(real_cpu_ratios(candidate).empty());
+  GateResult result;
+  result.decisions = {decision(name, "counter:completion_p99_ns", Verdict::fail)};
+  EXPECT_TRUE(contention_notes(baseline, candidate, result).empty());
+  EXPECT_EQ(result.decisions[0].note, "");
+}
+
 TEST(ContentionNotes, SaysWhenCpuTimeFellWhileRealTimeRose) {
   const RunSet baseline = runs_of({timed("BM_A", 1, {100, 100}, {99, 99})});
   const RunSet candidate = runs_of({timed("BM_A", 1, {120, 120}, {98, 98})});
