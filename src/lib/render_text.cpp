@@ -44,8 +44,8 @@ constexpr std::array<bool, k_column_count> k_right_aligned{false, false, false, 
                                                            false};
 
 // A very long benchmark name must not widen every other row: longer cells overflow their column.
-constexpr std::array<std::size_t, k_column_count> k_max_width{60, 32, 8,  12, 12, 9,
-                                                              18, 16, 10, 40, 8, 0};
+constexpr std::array<std::size_t, k_column_count> k_max_width{60, 48, 8,  12, 12, 9,
+                                                              18, 40, 10, 40, 8, 0};
 
 using Row = std::array<std::string, k_column_count>;
 
