@@ -5,6 +5,8 @@
 #include <perfgate/slo/heap.hpp>
 #include <perfgate/slo/histogram.hpp>
 
+#include "slo_capture.hpp"
+
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
@@ -23,33 +25,9 @@ using perfgate::slo::LogHistogram;
 constexpr int k_threads = 4;
 constexpr benchmark::IterationCount k_iterations = 50'000;
 
-class Capture : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration) {
-        iterations.push_back(run);
-      }
-    }
-  }
-  std::vector<Run> iterations;
-};
-
-std::vector<Capture::Run> run_benchmarks(const std::string& filter) {
-  Capture capture;
-  benchmark::RunSpecifiedBenchmarks(&capture, filter);
-  return capture.iterations;
-}
-
-double counter(const Capture::Run& run, const std::string& name) {
-  const auto it = run.counters.find(name);
-  if (it == run.counters.end()) {
-    ADD_FAILURE() << "no counter " << name;
-    return std::nan("");
-  }
-  return it->second.value;
-}
+using perfgate::slo::test::Capture;
+using perfgate::slo::test::counter;
+using perfgate::slo::test::run_benchmarks;
 
 // Thread t's latencies: lognormal, each thread around a different median (1x, 2x, 4x, 8x), so the
 // pooled p99 is not any one thread's p99.

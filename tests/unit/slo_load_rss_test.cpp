@@ -3,6 +3,8 @@
 // memory by RSS instead. No assertion on any time or size.
 #include <perfgate/slo/load.hpp>
 
+#include "slo_capture.hpp"
+
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
@@ -14,19 +16,6 @@
 
 namespace {
 
-class Capture : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration) {
-        iterations.push_back(run);
-      }
-    }
-  }
-  std::vector<Run> iterations;
-};
-
 TEST(SloLoadWithoutHeap, MeasuresMemoryByRss) {
   for (const char* variable : {"PERFGATE_PROFILE", "PERFGATE_LOAD_WORKERS",
                                "PERFGATE_LOAD_DURATION_MS", "PERFGATE_LOAD_WARMUP_MS"}) {
@@ -37,10 +26,9 @@ TEST(SloLoadWithoutHeap, MeasuresMemoryByRss) {
   perfgate::slo::register_load("BM_load_rss_test", options, [](perfgate::slo::Request&) {
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   });
-  Capture capture;
-  benchmark::RunSpecifiedBenchmarks(&capture, "^BM_load_rss_test(/|$)");
-  ASSERT_EQ(capture.iterations.size(), 1U);
-  const auto& counters = capture.iterations[0].counters;
+  const auto runs = perfgate::slo::test::run_benchmarks("^BM_load_rss_test(/|$)");
+  ASSERT_EQ(runs.size(), 1U);
+  const auto& counters = runs[0].counters;
   EXPECT_EQ(counters.count("heap_growth_bytes"), 0U);
   EXPECT_EQ(counters.count("rss_growth_bytes"), 1U);
   EXPECT_EQ(counters.count("memory_growth_bytes_per_hour"), 1U);

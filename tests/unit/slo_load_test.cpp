@@ -4,6 +4,8 @@
 #include <perfgate/slo/histogram.hpp>
 #include <perfgate/slo/load.hpp>
 
+#include "slo_capture.hpp"
+
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
@@ -28,24 +30,13 @@ using perfgate::slo::LoadProfile;
 using perfgate::slo::Request;
 using namespace std::chrono_literals;
 
-class Capture : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration) {
-        iterations.push_back(run);
-      }
-    }
-  }
-  std::vector<Run> iterations;
-};
+using perfgate::slo::test::Capture;
+using perfgate::slo::test::counter;
+using perfgate::slo::test::has;
 
 std::vector<Capture::Run> run_benchmark(const std::string& name) {
-  Capture capture;
   // The full name goes on with "/iterations:1/manual_time" (and "/repeats:n").
-  benchmark::RunSpecifiedBenchmarks(&capture, "^" + name + "(/|$)");
-  return capture.iterations;
+  return perfgate::slo::test::run_benchmarks("^" + name + "(/|$)");
 }
 
 // Google Benchmark 1.7 reports an error as error_occurred/error_message, 1.8 as skipped.
@@ -56,19 +47,6 @@ auto error_of(const Run& run, int) -> decltype(run.error_occurred, std::string()
 template <class Run>
 auto error_of(const Run& run, long) -> decltype(run.skip_message, std::string()) {
   return run.skipped ? run.skip_message : std::string();
-}
-
-bool has(const Capture::Run& run, const std::string& name) {
-  return run.counters.find(name) != run.counters.end();
-}
-
-double counter(const Capture::Run& run, const std::string& name) {
-  const auto it = run.counters.find(name);
-  if (it == run.counters.end()) {
-    ADD_FAILURE() << "no counter " << name;
-    return std::nan("");
-  }
-  return it->second.value;
 }
 
 // Sets (or unsets, with nullopt) the harness's environment for one test and restores it after.
