@@ -48,6 +48,9 @@ MetricTraits metric_traits(std::string_view metric_name);
 std::optional<double> counter_time_factor(std::string_view counter_key);
 // The built-in metric names, for messages ("did you mean ...").
 std::vector<std::string_view> builtin_metrics();
+// Google Benchmark's library_version as one number: "v1.9.1" 10901, "1.8.5-10-gef73a300" 10805;
+// 0 when empty (the field exists since 1.8.4) or unreadable.
+int library_version_number(std::string_view version);
 
 // The one table of time units, read by every reader that takes a time (Google Benchmark's
 // "time_unit", a policy's absolute limits): "ns", "us", "µs" (micro sign U+00B5 or Greek mu
@@ -78,11 +81,14 @@ struct MetricSeries {
   // The library's own aggregates ("mean", "median", "stddev", "cv", custom statistics), in the
   // same normalised units (cv as a fraction). Used only when there are no samples.
   std::map<std::string, double> aggregates;
-  // The measurement itself says its numbers jitter (e.g. instruction counts of a multi-threaded
-  // benchmark that differ between separate callgrind runs): the decision step reports `noisy`
-  // instead of gating on it. `note` says why, or carries the measurement's caveats.
+  // The measurement itself says its numbers cannot be trusted (instruction counts of a
+  // multi-threaded benchmark that differ between separate callgrind runs; the memory figures of
+  // Google Benchmark before 1.9.2 with repetitions): the decision step reports `noisy` instead of
+  // gating on it. `note` says why, or carries the measurement's caveats; `advice` what would make
+  // the metric gateable.
   bool noisy = false;
   std::string note;
+  std::string advice;
 };
 
 // Google Benchmark's complexity fit (the "_BigO" and "_RMS" rows).

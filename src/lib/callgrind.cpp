@@ -433,6 +433,9 @@ Benchmark to_benchmark(std::string_view name, const std::vector<Measurement>& re
   const auto [low, high] = std::minmax_element(samples.begin(), samples.end());
   if (*low != *high) {
     series.noisy = true;
+    series.advice =
+        "Make the benchmark single-threaded or uncontended to gate it here, or gate it in a "
+        "wall-time lane (docs/lanes.md)";
     std::vector<double> sorted = samples;
     std::sort(sorted.begin(), sorted.end());
     const double median = sorted[sorted.size() / 2];

@@ -8,7 +8,6 @@
 #include "evaluate_internal.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_map>
 #include <utility>
 
@@ -17,22 +16,6 @@ namespace perfgate {
 namespace {
 
 using detail::StatisticalPass;
-
-// "v1.9.1", "1.8.5-10-gef73a300" -> 109, 108; unknown (older than 1.8.4) -> 100.
-int major_minor(std::string_view version) {
-  if (!version.empty() && version.front() == 'v') {
-    version.remove_prefix(1);
-  }
-  int major = 0;
-  int minor = 0;
-  const char* end = version.data() + version.size();
-  const auto [dot, major_error] = std::from_chars(version.data(), end, major);
-  if (major_error != std::errc() || dot == end || *dot != '.' ||
-      std::from_chars(dot + 1, end, minor).ec != std::errc()) {
-    return 100;
-  }
-  return major * 100 + minor;
-}
 
 std::string version_or_unknown(const std::string& version) {
   return version.empty() ? "before 1.8.4" : version;
@@ -96,8 +79,9 @@ GateResult Evaluator::run(const RunSet& baseline, const RunSet& candidate) {
 
   const auto in_candidate = by_name(candidate);
   const auto in_baseline = by_name(baseline);
-  m_crosses_thread_timing_change = (major_minor(baseline.context.library_version) < 109) !=
-                                   (major_minor(candidate.context.library_version) < 109);
+  m_crosses_thread_timing_change =
+      (library_version_number(baseline.context.library_version) < 10900) !=
+      (library_version_number(candidate.context.library_version) < 10900);
   for (const auto& base : baseline.benchmarks) {
     const auto found = in_candidate.find(base.name);
     if (found == in_candidate.end()) {

@@ -64,18 +64,19 @@ std::string what(const Rule& rule) {
   return rule.metric + " " + std::string(to_string(rule.statistic));
 }
 
-// A series whose measurement says it jitters (MetricSeries::noisy, e.g. instruction counts
-// that differ between separate callgrind runs) is reported, never gated; caveats the
-// measurement attached to a series go into the decision's note.
+// A series whose measurement says it cannot be trusted (MetricSeries::noisy: instruction counts
+// that differ between separate callgrind runs, Google Benchmark's memory figures with
+// repetitions) is reported, never gated; caveats the measurement attached to a series go into
+// the decision's note.
 void apply_series_flags(const MetricSeries& base, const MetricSeries& cand, Decision& d) {
   if (base.noisy || cand.noisy) {
+    const MetricSeries& untrusted = cand.noisy ? cand : base;
     d.verdict = Verdict::noisy;
     d.note = d.metric + " is not gated: the " +
              (cand.noisy ? std::string("candidate") : std::string("baseline")) +
-             "'s measurement jitters (" + (cand.noisy ? cand.note : base.note) + ")" +
+             "'s measurement is unreliable (" + untrusted.note + ")" +
              (d.change ? "; the change was " + percent_text(*d.change) : std::string()) +
-             ". Make the benchmark single-threaded or uncontended to gate it here, or gate it "
-             "in a wall-time lane (docs/lanes.md)";
+             (untrusted.advice.empty() ? std::string() : ". " + untrusted.advice);
     return;
   }
   if (!cand.note.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace perfgate {
 
@@ -72,6 +73,27 @@ std::optional<double> counter_time_factor(std::string_view counter_key) {
     return std::nullopt;
   }
   return time_unit_factor(unit);
+}
+
+int library_version_number(std::string_view version) {
+  if (!version.empty() && version.front() == 'v') {
+    version.remove_prefix(1);
+  }
+  int parts[3] = {0, 0, 0};
+  const char* at = version.data();
+  const char* const end = version.data() + version.size();
+  for (int i = 0; i < 3; ++i) {
+    const auto [next, error] = std::from_chars(at, end, parts[i]);
+    if (error != std::errc() || parts[i] < 0 || parts[i] > 99) {
+      return i < 2 ? 0 : parts[0] * 10000 + parts[1] * 100;  // "1.9" reads as 1.9.0
+    }
+    at = next;
+    if (i < 2 && (at == end || *at != '.')) {
+      return i == 0 ? 0 : parts[0] * 10000 + parts[1] * 100;
+    }
+    ++at;
+  }
+  return parts[0] * 10000 + parts[1] * 100 + parts[2];
 }
 
 std::vector<std::string_view> builtin_metrics() {

@@ -149,6 +149,10 @@ std::optional<std::string_view> named_metric_of(std::string_view name) {
   return std::nullopt;
 }
 
+// The first Google Benchmark whose memory figures are right with repetitions (its pull request
+// 1941 stopped every repetition from pointing at one result).
+constexpr int k_memory_fixed_version = 10902;
+
 bool is_memory_metric(std::string_view name) {
   return name == "allocs_per_iter" || name == "max_bytes_used" || name == "total_allocated_bytes" ||
          name == "net_heap_growth";
@@ -1386,12 +1390,29 @@ void GbenchReader::note_fields() {
              " entries have a \"threads\" field that differs from the \"/threads:N\" in their "
              "name; the field is used");
   }
-  if (m_memory_with_repetitions) {
+  if (m_memory_with_repetitions &&
+      library_version_number(m_run_set.context.library_version) < k_memory_fixed_version) {
     note(Severity::warning, "/benchmarks",
          "memory-manager fields (allocs_per_iter, max_bytes_used, ...) with more than one "
-         "repetition",
-         "Google Benchmark 1.7.1 reports garbage memory figures when repetitions > 1; gate them "
-         "from a single-repetition run");
+         "repetition, from Google Benchmark " +
+             (m_run_set.context.library_version.empty() ? std::string("older than 1.8.4")
+                                                        : m_run_set.context.library_version) +
+             ": they are not gated",
+         "Google Benchmark before 1.9.2 reports garbage memory figures when repetitions > 1 "
+         "(every repetition points at the last one's result); gate them from a "
+         "single-repetition run, or use perfgate::slo's HeapProbe counters (docs/slo.md)");
+    for (Benchmark& benchmark : m_benchmarks) {
+      for (MetricSeries& series : benchmark.metrics) {
+        if (is_memory_metric(series.name) && series.samples.size() > 1) {
+          series.noisy = true;
+          series.note = "Google Benchmark before 1.9.2 reports garbage memory figures when a "
+                        "benchmark has more than one repetition";
+          series.advice =
+              "Gate memory from a run with one repetition, or with perfgate::slo's HeapProbe "
+              "counters (docs/slo.md)";
+        }
+      }
+    }
   }
   if (!m_context_repeats.empty()) {
     note(Severity::note, "/context",

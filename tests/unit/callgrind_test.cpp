@@ -341,7 +341,7 @@ TEST(Callgrind, GateFailsOnOnePercentAndReportsNoisyInsteadOfGating) {
   EXPECT_EQ(result.decisions[1].verdict, Verdict::pass);
   EXPECT_EQ(result.decisions[2].verdict, Verdict::noisy);
   EXPECT_EQ(result.decisions[2].note,
-            "instructions is not gated: the candidate's measurement jitters (instruction counts "
+            "instructions is not gated: the candidate's measurement is unreliable (instruction counts "
             "differ between 3 separate runs: 150 to 150.50 per iteration (spread 0.33%)); the "
             "change was +50.0%. Make the benchmark single-threaded or uncontended to gate it "
             "here, or gate it in a wall-time lane (docs/lanes.md)");

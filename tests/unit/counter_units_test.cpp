@@ -102,4 +102,14 @@ TEST(CounterUnits, PolicyLimitsOnTimeCountersNeedATimeUnit) {
 }
 
 }  // namespace
+TEST(LibraryVersionNumber, ReadsGoogleBenchmarksVersionStrings) {
+  EXPECT_EQ(library_version_number("v1.9.1"), 10901);
+  EXPECT_EQ(library_version_number("1.9.2"), 10902);
+  EXPECT_EQ(library_version_number("1.8.5-10-gef73a300"), 10805);
+  EXPECT_EQ(library_version_number("v1.10"), 11000);
+  EXPECT_EQ(library_version_number(""), 0);  // the field exists since 1.8.4
+  EXPECT_EQ(library_version_number("main"), 0);
+  EXPECT_EQ(library_version_number("v2"), 0);
+}
+
 }  // namespace perfgate

@@ -255,6 +255,33 @@ TEST(ParseGbench, WarnsAboutMemoryFieldsWithRepetitions) {
   const RunSet run_set =
       parsed(document({entry("BM_a", 0, 2, "5", memory), entry("BM_a", 1, 2, "5", memory)}));
   EXPECT_TRUE(has_note_containing(run_set, "memory-manager fields"));
+  // Before Google Benchmark 1.9.2 every repetition points at one result: garbage, never gated.
+  for (const char* name : {"allocs_per_iter", "max_bytes_used"}) {
+    const MetricSeries* series = run_set.benchmarks[0].find(name);
+    ASSERT_NE(series, nullptr) << name;
+    EXPECT_TRUE(series->noisy) << name;
+    EXPECT_NE(series->note.find("garbage memory figures"), std::string::npos) << series->note;
+    EXPECT_NE(series->advice.find("one repetition"), std::string::npos) << series->advice;
+  }
+  EXPECT_FALSE(run_set.benchmarks[0].find("real_time")->noisy);
+}
+
+TEST(ParseGbench, TrustsMemoryFieldsWithRepetitionsFromAFixedLibrary) {
+  const std::string memory = ",\n      \"allocs_per_iter\": 3,\n      \"max_bytes_used\": 4096";
+  std::string text =
+      document({entry("BM_a", 0, 2, "5", memory), entry("BM_a", 1, 2, "5", memory)});
+  const auto at = text.find("v1.9.1");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 6, "v1.9.2");
+  const RunSet run_set = parsed(text);
+  EXPECT_FALSE(has_note_containing(run_set, "memory-manager fields"));
+  EXPECT_FALSE(run_set.benchmarks[0].find("allocs_per_iter")->noisy);
+}
+
+TEST(ParseGbench, AMemoryFieldOfOneRepetitionIsGated) {
+  const std::string memory = ",\n      \"allocs_per_iter\": 3";
+  const RunSet run_set = parsed(document({entry("BM_a", 0, 1, "5", memory)}));
+  EXPECT_FALSE(run_set.benchmarks[0].find("allocs_per_iter")->noisy);
 }
 
 TEST(ParseGbench, AcceptsNonFiniteCountersAndAggregates) {
