@@ -9,9 +9,9 @@
 //
 // The environment picks the profile (PERFGATE_PROFILE, read by the harness; the codec's operation
 // counts follow it too) and injects faults at run time, so tests need no rebuild:
-//   SERVICE_SPIKE_PCT=<p>   p % of the requests (every round(100/p)-th) wait SERVICE_SPIKE_MS more
+//   SERVICE_SPIKE_PCT=<p>   p % of the requests (spread evenly) wait SERVICE_SPIKE_MS more
 //   SERVICE_SPIKE_MS=<ms>   the spike's extra wait (default 100)
-//   SERVICE_ERROR_PCT=<p>   p % of the requests (every round(100/p)-th) fail
+//   SERVICE_ERROR_PCT=<p>   p % of the requests (spread evenly) fail
 //   SERVICE_INVARIANT_VIOLATIONS=<n>  the first n requests of the measured period break the
 //                           stream's sequence, which the client detects as an invariant violation
 // Faults apply to the measured period only, never to the harness's warm-up.
@@ -41,9 +41,9 @@ constexpr int k_patch_work = 150;       // rounds of arithmetic per patch
 // ---- fault injection -----------------------------------------------------------------------
 
 struct Faults {
-  std::uint64_t spike_every = 0;  // 0 = no spikes
+  std::uint64_t spike_ppm = 0;  // requests with a spike, in parts per million; 0 = none
   std::chrono::milliseconds spike{100};
-  std::uint64_t error_every = 0;
+  std::uint64_t error_ppm = 0;
   std::uint64_t violations = 0;
 };
 
@@ -64,21 +64,27 @@ std::optional<double> read_number(const char* name, double low, double high, con
   return value;
 }
 
-// Every round(100/p)-th request for p % (0 = never).
-std::uint64_t every(double percent) {
-  return percent <= 0 ? 0 : static_cast<std::uint64_t>(std::llround(100.0 / percent));
+// p % in parts per million.
+std::uint64_t ppm(double percent) {
+  return static_cast<std::uint64_t>(std::llround(percent * 10000.0));
+}
+
+// Whether request `ordinal` (1, 2, ...) is one of `rate_ppm` per million, spread evenly: the
+// first n requests hold floor(n × rate) of them, so 6 % is exactly 6 in every 100 (3 in 50).
+bool picked(std::uint64_t ordinal, std::uint64_t rate_ppm) {
+  return rate_ppm != 0 && ordinal * rate_ppm / 1000000 > (ordinal - 1) * rate_ppm / 1000000;
 }
 
 Faults read_faults(std::string& error) {
   Faults faults;
   if (const auto pct = read_number("SERVICE_SPIKE_PCT", 0, 100, "a percentage from 0 to 100", error)) {
-    faults.spike_every = every(*pct);
+    faults.spike_ppm = ppm(*pct);
   }
   if (const auto ms = read_number("SERVICE_SPIKE_MS", 0, 600000, "milliseconds from 0 to 600000", error)) {
     faults.spike = std::chrono::milliseconds(static_cast<long long>(*ms));
   }
   if (const auto pct = read_number("SERVICE_ERROR_PCT", 0, 100, "a percentage from 0 to 100", error)) {
-    faults.error_every = every(*pct);
+    faults.error_ppm = ppm(*pct);
   }
   if (const auto n = read_number("SERVICE_INVARIANT_VIOLATIONS", 0, 1e12, "a count of 0 or more", error)) {
     faults.violations = static_cast<std::uint64_t>(*n);
@@ -104,8 +110,8 @@ class FaultPlan {
       return plan;
     }
     plan.ordinal = m_measured.fetch_add(1, std::memory_order_relaxed) + 1;
-    plan.spike = m_faults.spike_every != 0 && plan.ordinal % m_faults.spike_every == 0;
-    plan.fail = m_faults.error_every != 0 && plan.ordinal % m_faults.error_every == 0;
+    plan.spike = picked(plan.ordinal, m_faults.spike_ppm);
+    plan.fail = picked(plan.ordinal, m_faults.error_ppm);
     plan.corrupt = plan.ordinal <= m_faults.violations;
     return plan;
   }
