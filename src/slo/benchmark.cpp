@@ -58,6 +58,21 @@ struct OutcomePool {
   int submitted = 0;
 };
 
+// One recorder's hand-over: `merge` adds its numbers to the pool of its kind and name; the last
+// of the run's recorders to hand over has `publish` set the pooled counters, and the pool is
+// emptied for the next run.
+template <class Pool, class Merge, class Publish>
+void hand_over(const std::string& name, Merge merge, Publish publish) {
+  const std::lock_guard<std::mutex> lock(pools_mutex());
+  Pool& pool = pool_named<Pool>(name);
+  merge(pool);
+  if (++pool.submitted < pool.constructed) {
+    return;
+  }
+  publish(pool);
+  pool = Pool{};
+}
+
 double nan() {
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -134,16 +149,9 @@ void LatencyRecorder::publish() {
     return;
   }
   m_published = true;
-  const std::lock_guard<std::mutex> lock(pools_mutex());
-  LatencyPool& pool = pool_named<LatencyPool>(m_name);
-  pool.histogram.merge(m_histogram);
-  if (++pool.submitted < pool.constructed) {
-    return;
-  }
-  detail::publish_latency(m_state, m_name, pool.histogram);
-  pool.histogram.clear();
-  pool.submitted = 0;
-  pool.constructed = 0;
+  hand_over<LatencyPool>(
+      m_name, [&](LatencyPool& pool) { pool.histogram.merge(m_histogram); },
+      [&](const LatencyPool& pool) { detail::publish_latency(m_state, m_name, pool.histogram); });
 }
 
 // --- RateRecorder ------------------------------------------------------------------------------
@@ -176,20 +184,22 @@ void RateRecorder::publish() {
     return;
   }
   m_published = true;
-  const std::lock_guard<std::mutex> lock(pools_mutex());
-  RatePool& pool = pool_named<RatePool>(m_name);
-  if (pool.counts.size() < m_counts.size()) {
-    pool.counts.resize(m_counts.size(), 0);
-  }
-  for (std::size_t i = 0; i < m_counts.size(); ++i) {
-    pool.counts[i] += m_counts[i];
-  }
-  if (++pool.submitted < pool.constructed) {
-    return;
-  }
-  // The intervals from the first to the last with any operation; a quiet interval in between is
-  // a stall and counts as 0. The first and the last are partial: left out when there are more.
-  const auto& counts = pool.counts;
+  hand_over<RatePool>(
+      m_name,
+      [&](RatePool& pool) {
+        if (pool.counts.size() < m_counts.size()) {
+          pool.counts.resize(m_counts.size(), 0);
+        }
+        for (std::size_t i = 0; i < m_counts.size(); ++i) {
+          pool.counts[i] += m_counts[i];
+        }
+      },
+      [&](const RatePool& pool) { publish_rates(pool.counts); });
+}
+
+// The intervals from the first to the last with any operation; a quiet interval in between is a
+// stall and counts as 0. The first and the last are partial: left out when there are more.
+void RateRecorder::publish_rates(const std::vector<std::uint64_t>& counts) {
   const auto first = std::find_if(counts.begin(), counts.end(), [](auto c) { return c > 0; });
   const auto last = std::find_if(counts.rbegin(), counts.rend(), [](auto c) { return c > 0; });
   LogHistogram per_interval;
@@ -212,9 +222,6 @@ void RateRecorder::publish() {
               per_interval.count() == 0 ? nan() : rate(static_cast<double>(per_interval.min())));
   set_counter(m_state, m_name + "_mean_per_s", rate(per_interval.mean()));
   set_counter(m_state, m_name + "_intervals", static_cast<double>(per_interval.count()));
-  pool.counts.clear();
-  pool.submitted = 0;
-  pool.constructed = 0;
 }
 
 // --- ValueRecorder -----------------------------------------------------------------------------
@@ -236,14 +243,11 @@ void ValueRecorder::publish() {
     return;
   }
   m_published = true;
-  const std::lock_guard<std::mutex> lock(pools_mutex());
-  ValuePool& pool = pool_named<ValuePool>(m_name);
-  pool.histogram.merge(m_histogram);
-  if (++pool.submitted < pool.constructed) {
-    return;
-  }
-  detail::publish_values(m_state, m_name, m_suffix, pool.histogram);
-  pool = ValuePool{};
+  hand_over<ValuePool>(
+      m_name, [&](ValuePool& pool) { pool.histogram.merge(m_histogram); },
+      [&](const ValuePool& pool) {
+        detail::publish_values(m_state, m_name, m_suffix, pool.histogram);
+      });
 }
 
 // --- Outcomes ----------------------------------------------------------------------------------
@@ -265,16 +269,16 @@ void Outcomes::publish() {
     return;
   }
   m_published = true;
-  const std::lock_guard<std::mutex> lock(pools_mutex());
-  OutcomePool& pool = pool_named<OutcomePool>(m_name);
-  pool.successes += m_successes;
-  pool.errors += m_errors;
-  pool.violations += m_violations;
-  if (++pool.submitted < pool.constructed) {
-    return;
-  }
-  detail::publish_outcomes(m_state, m_name, pool.successes, pool.errors, pool.violations);
-  pool = OutcomePool{};
+  hand_over<OutcomePool>(
+      m_name,
+      [&](OutcomePool& pool) {
+        pool.successes += m_successes;
+        pool.errors += m_errors;
+        pool.violations += m_violations;
+      },
+      [&](const OutcomePool& pool) {
+        detail::publish_outcomes(m_state, m_name, pool.successes, pool.errors, pool.violations);
+      });
 }
 
 // --- Memory ------------------------------------------------------------------------------------

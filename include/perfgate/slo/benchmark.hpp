@@ -103,6 +103,8 @@ class RateRecorder {
   void publish();
 
  private:
+  void publish_rates(const std::vector<std::uint64_t>& counts);  // the last hand-over's counters
+
   benchmark::State& m_state;
   std::string m_name;
   std::chrono::nanoseconds m_interval;
