@@ -81,6 +81,25 @@ std::string invalid(const char* variable, const std::string& value, const std::s
          expected;
 }
 
+// Sets `value` from the variable when it is set: false, with `error`, when the variable's text is
+// not a whole number of `what` from `low` to `high`.
+bool read_whole(const char* variable, std::uint64_t low, std::uint64_t high, const char* what,
+                std::optional<std::uint64_t>& value, std::string& error) {
+  const char* text = std::getenv(variable);
+  if (text == nullptr) {
+    return true;
+  }
+  const auto parsed = parse_whole(text, low, high);
+  if (!parsed) {
+    error = invalid(variable, text,
+                    "a whole number of " + std::string(what) + " from " + std::to_string(low) +
+                        " to " + std::to_string(high));
+    return false;
+  }
+  value = parsed;
+  return true;
+}
+
 // The profile the environment asks for, or the error that says why it cannot be used.
 LoadProfile choose_profile(const LoadOptions& options, std::string& error) {
   LoadProfile profile = options.normal;
@@ -101,34 +120,22 @@ LoadProfile choose_profile(const LoadOptions& options, std::string& error) {
       return profile;
     }
   }
-  if (const char* text = std::getenv(k_workers_variable); text != nullptr) {
-    const auto value = parse_whole(text, 1, k_max_workers);
-    if (!value) {
-      error = invalid(k_workers_variable, text,
-                      "a whole number of workers from 1 to " + std::to_string(k_max_workers));
-      return profile;
-    }
-    profile.workers = static_cast<int>(*value);
+  std::optional<std::uint64_t> workers;
+  std::optional<std::uint64_t> duration;
+  std::optional<std::uint64_t> warmup;
+  if (!read_whole(k_workers_variable, 1, k_max_workers, "workers", workers, error) ||
+      !read_whole(k_duration_variable, 1, k_max_milliseconds, "milliseconds", duration, error) ||
+      !read_whole(k_warmup_variable, 0, k_max_milliseconds, "milliseconds", warmup, error)) {
+    return profile;
   }
-  if (const char* text = std::getenv(k_duration_variable); text != nullptr) {
-    const auto value = parse_whole(text, 1, k_max_milliseconds);
-    if (!value) {
-      error = invalid(k_duration_variable, text,
-                      "a whole number of milliseconds from 1 to " +
-                          std::to_string(k_max_milliseconds));
-      return profile;
-    }
-    profile.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*value));
+  if (workers) {
+    profile.workers = static_cast<int>(*workers);
   }
-  if (const char* text = std::getenv(k_warmup_variable); text != nullptr) {
-    const auto value = parse_whole(text, 0, k_max_milliseconds);
-    if (!value) {
-      error = invalid(k_warmup_variable, text,
-                      "a whole number of milliseconds from 0 to " +
-                          std::to_string(k_max_milliseconds));
-      return profile;
-    }
-    profile.warmup = std::chrono::milliseconds(static_cast<std::int64_t>(*value));
+  if (duration) {
+    profile.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*duration));
+  }
+  if (warmup) {
+    profile.warmup = std::chrono::milliseconds(static_cast<std::int64_t>(*warmup));
   }
   if (profile.workers < 1 || profile.duration.count() < 1 || profile.warmup.count() < 0) {
     error = "perfgate load: the chosen profile has " + std::to_string(profile.workers) +
